@@ -1,0 +1,40 @@
+"""Demo accounts: created by `manage.py seed_demo`, listed by `make run` and the README."""
+
+from dataclasses import dataclass
+
+from accounts.models import User
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    email: str
+    password: str
+    full_name: str
+    is_staff: bool = False
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin", "admin@example.com", "admin-demo-2026", "Shop Admin", is_staff=True),
+    DemoLogin("john", "john@example.com", "john-demo-2026", "John Carter"),
+    DemoLogin("jane", "jane@example.com", "jane-demo-2026", "Jane Doe"),
+)
+
+
+def create_demo_users() -> list[User]:
+    users = []
+    for login in DEMO_LOGINS:
+        user, created = User.objects.get_or_create(
+            username=login.username,
+            defaults={
+                "email": login.email,
+                "full_name": login.full_name,
+                "is_staff": login.is_staff,
+                "is_superuser": login.is_staff,
+            },
+        )
+        if created:
+            user.set_password(login.password)
+            user.save(update_fields=["password"])
+        users.append(user)
+    return users

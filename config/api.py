@@ -1,0 +1,37 @@
+"""The REST API's URLs: one DRF router for every app, the schema and its docs."""
+
+from django.urls import re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import routers
+from rest_framework.decorators import api_view, permission_classes, schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+
+
+class Router(routers.DefaultRouter):
+    """Paths answer with and without a trailing slash."""
+
+    trailing_slash = "/?"
+
+
+router = Router()
+
+
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+@api_view(ALL_METHODS)
+@permission_classes([AllowAny])
+@schema(None)
+def unknown_endpoint(request, rest=""):
+    """Anything else under /api/ is a 404 in the envelope, in DEBUG too."""
+    raise NotFound(f"No API endpoint at {request.path}.")
+
+
+urlpatterns = [
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    *router.urls,
+    re_path(r"^(?P<rest>.+)$", unknown_endpoint),
+]

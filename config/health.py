@@ -1,0 +1,62 @@
+"""GET /health: can this process reach its database, cache and channel layer?"""
+
+import asyncio
+import uuid
+
+import structlog
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_safe
+
+log = structlog.get_logger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 3
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    key = f"health:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("cache did not return the value just written")
+    cache.delete(key)
+
+
+async def check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel("health.")
+    await layer.send(channel, {"type": "health.check"})
+    message = await layer.receive(channel)
+    if message.get("type") != "health.check":
+        raise RuntimeError("channel layer returned another message")
+
+
+async def _outcome(name: str, check) -> str:
+    try:
+        await asyncio.wait_for(check(), timeout=CHECK_TIMEOUT_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - any failure means the part is down
+        log.warning("health_check_failed", part=name, error=f"{type(exc).__name__}: {exc}")
+        return "down"
+    return "ok"
+
+
+@require_safe
+async def health(request):
+    parts = {
+        "database": await _outcome("database", sync_to_async(check_database)),
+        "cache": await _outcome("cache", sync_to_async(check_cache)),
+        "channel_layer": await _outcome("channel_layer", check_channel_layer),
+    }
+    healthy = all(state == "ok" for state in parts.values())
+    body = {"status": "ok" if healthy else "unavailable", **parts}
+    return JsonResponse(body, status=200 if healthy else 503)

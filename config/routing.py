@@ -1,0 +1,3 @@
+"""WebSocket routes: each app's consumers are listed here."""
+
+websocket_urlpatterns: list = []
