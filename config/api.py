@@ -6,18 +6,30 @@ from rest_framework import routers
 from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.reverse import reverse
+
+
+class APIRootView(routers.APIRootView):
+    """The browsable API's front page: every resource, plus the schema and its docs."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name in ("schema", "swagger-ui", "redoc"):
+            response.data[name] = reverse(name, request=request)
+        return response
 
 
 class Router(routers.DefaultRouter):
     """Paths answer with and without a trailing slash."""
 
     trailing_slash = "/?"
+    APIRootView = APIRootView
 
 
 router = Router()
 
 
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 @api_view(ALL_METHODS)

@@ -19,7 +19,8 @@ def test_storefront_home_renders(client):
 
 def test_browsable_api_root(client):
     assert client.get("/api/", HTTP_ACCEPT="text/html").status_code == 200
-    assert client.get("/api/").status_code == 200
+    links = client.get("/api/").json()
+    assert links["schema"].endswith("/api/schema") and links["swagger-ui"].endswith("/api/docs")
 
 
 def test_openapi_schema(client):
