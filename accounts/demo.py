@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from accounts import services
 from accounts.models import User
 
 
@@ -20,6 +21,11 @@ DEMO_LOGINS = (
     DemoLogin("jane", "jane@example.com", "jane-demo-2026", "Jane Doe"),
 )
 
+DEMO_ADDRESSES = {
+    "john": dict(street="12 Market Street", city="San Francisco", state="CA", zip_code="94105", country="US"),
+    "jane": dict(street="221 Lake Shore Drive", city="Chicago", state="IL", zip_code="60611", country="US"),
+}
+
 
 def create_demo_users() -> list[User]:
     users = []
@@ -36,5 +42,11 @@ def create_demo_users() -> list[User]:
         if created:
             user.set_password(login.password)
             user.save(update_fields=["password"])
+            if login.username in DEMO_ADDRESSES:
+                services.add_address(user=user, **DEMO_ADDRESSES[login.username])
+                # The mock gateway's always-approved test card.
+                services.add_payment_method(
+                    user=user, type="card", card_number="4242 4242 4242 4242", exp_month=12, exp_year=2030
+                )
         users.append(user)
     return users

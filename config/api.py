@@ -1,12 +1,14 @@
 """The REST API's URLs: one DRF router for every app, the schema and its docs."""
 
-from django.urls import re_path
+from django.urls import include, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import routers
 from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.reverse import reverse
+
+from accounts import api as accounts_api
 
 
 class APIRootView(routers.APIRootView):
@@ -27,6 +29,7 @@ class Router(routers.DefaultRouter):
 
 
 router = Router()
+accounts_api.register(router)
 
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -44,6 +47,7 @@ urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(r"^", include(accounts_api.urlpatterns)),
     *router.urls,
     re_path(r"^(?P<rest>.+)$", unknown_endpoint),
 ]

@@ -8,11 +8,13 @@ API view here; Django's own 404 and 500 handlers use the same envelope under /ap
 
 import structlog
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
 log = structlog.get_logger(__name__)
@@ -53,7 +55,9 @@ def error_body(*, code: str, message: str, details=None, request=None) -> dict:
 def api_exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every exception of an API view becomes the envelope."""
     request = context.get("request")
-    if isinstance(exc, Http404):
+    if isinstance(exc, DjangoValidationError):  # raised by services
+        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
     path("", include("catalog.urls")),
 ]
 

@@ -1,0 +1,180 @@
+"""Auth and users API: thin views over accounts.services and accounts.tokens."""
+
+from django.urls import re_path
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services, tokens
+from accounts.models import Address, PaymentMethod
+from accounts.serializers import (
+    AddressSerializer,
+    PaymentMethodCreateSerializer,
+    PaymentMethodSerializer,
+    ProfileSerializer,
+    RefreshSerializer,
+    SigninResponseSerializer,
+    SigninSerializer,
+    SignupResponseSerializer,
+    SignupSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+)
+from config.ratelimit import client_ip
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class PublicAuthView(APIView):
+    """No session authentication here: these take credentials in the body, not cookies."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class SignupView(PublicAuthView):
+    @extend_schema(request=SignupSerializer, responses={201: SignupResponseSerializer})
+    def post(self, request):
+        user = services.register_user(**_valid(SignupSerializer, request))
+        body = {"user": UserSerializer(user).data, **tokens.issue_token_pair(user)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SigninView(PublicAuthView):
+    @extend_schema(request=SigninSerializer, responses={200: SigninResponseSerializer})
+    def post(self, request):
+        data = _valid(SigninSerializer, request)
+        user = services.sign_in(
+            login=data["login"], password=data["password"], client_ip=client_ip(request), request=request
+        )
+        return Response(
+            {
+                **tokens.issue_token_pair(user),
+                "token_type": "bearer",
+                "expires_in": tokens.access_lifetime_seconds(),
+                "user": UserSerializer(user).data,
+            }
+        )
+
+
+class RefreshView(PublicAuthView):
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        raw = _valid(RefreshSerializer, request)["refresh"]
+        return Response(tokens.rotate_refresh_token(raw_refresh=raw))
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RefreshSerializer, responses={204: None})
+    def post(self, request):
+        raw = _valid(RefreshSerializer, request)["refresh"]
+        access_payload = getattr(request.auth, "payload", None)  # None under session auth
+        tokens.log_out(user=request.user, raw_refresh=raw, access_payload=access_payload)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=UserSerializer)
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+
+class ProfileView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=UserSerializer)
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+    @extend_schema(request=ProfileSerializer, responses=UserSerializer)
+    def put(self, request):
+        data = _valid(ProfileSerializer, request)
+        user = services.update_profile(user=request.user, **data)
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(request=ProfileSerializer, responses=UserSerializer)
+    def patch(self, request):
+        serializer = ProfileSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        current = {"full_name": request.user.full_name, "phone": request.user.phone}
+        user = services.update_profile(user=request.user, **{**current, **serializer.validated_data})
+        return Response(UserSerializer(user).data)
+
+
+class OwnedViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The signed-in user's own rows; anyone else's id is a 404."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    pagination_class = None
+
+    def get_queryset(self):
+        return self.queryset.owned_by(self.request.user)
+
+
+class AddressViewSet(OwnedViewSet):
+    queryset = Address.objects.all()
+    serializer_class = AddressSerializer
+
+    def create(self, request):
+        address = services.add_address(user=request.user, **_valid(AddressSerializer, request))
+        return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk):
+        services.delete_address(user=request.user, address_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=AddressSerializer)
+    @action(detail=True, methods=["post"], url_path="default")
+    def make_default(self, request, pk):
+        address = services.set_default_address(user=request.user, address_id=pk)
+        return Response(AddressSerializer(address).data)
+
+
+class PaymentMethodViewSet(OwnedViewSet):
+    queryset = PaymentMethod.objects.all()
+    serializer_class = PaymentMethodSerializer
+
+    @extend_schema(request=PaymentMethodCreateSerializer, responses={201: PaymentMethodSerializer})
+    def create(self, request):
+        data = _valid(PaymentMethodCreateSerializer, request)
+        method = services.add_payment_method(user=request.user, **data)
+        return Response(PaymentMethodSerializer(method).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk):
+        services.delete_payment_method(user=request.user, payment_method_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=PaymentMethodSerializer)
+    @action(detail=True, methods=["post"], url_path="default")
+    def make_default(self, request, pk):
+        method = services.set_default_payment_method(user=request.user, payment_method_id=pk)
+        return Response(PaymentMethodSerializer(method).data)
+
+
+def register(router) -> None:
+    router.register("users/addresses", AddressViewSet, basename="address")
+    router.register("users/payment-methods", PaymentMethodViewSet, basename="payment-method")
+
+
+urlpatterns = [
+    re_path(r"^auth/signup/?$", SignupView.as_view(), name="auth-signup"),
+    re_path(r"^auth/signin/?$", SigninView.as_view(), name="auth-signin"),
+    re_path(r"^auth/refresh/?$", RefreshView.as_view(), name="auth-refresh"),
+    re_path(r"^auth/logout/?$", LogoutView.as_view(), name="auth-logout"),
+    re_path(r"^auth/me/?$", MeView.as_view(), name="auth-me"),
+    re_path(r"^users/profile/?$", ProfileView.as_view(), name="user-profile"),
+]

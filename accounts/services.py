@@ -1,0 +1,280 @@
+"""Every change to accounts: sign-up, sign-in, profile, addresses and payment methods."""
+
+import re
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.cards import card_brand, luhn_valid, normalize_card_number
+from accounts.models import Address, PaymentMethod, User
+from config.errors import APIError
+from config.ratelimit import RateLimit, hit
+
+
+class InvalidCredentials(APIError):
+    status_code = 401
+    default_code = "invalid_credentials"
+    default_detail = "The email, username or password is not right."
+
+
+class TooManySigninAttempts(APIError):
+    status_code = 429
+    default_code = "too_many_attempts"
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            f"Too many sign-in attempts. Try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
+        self.wait = retry_after  # the envelope sends it as Retry-After
+
+
+class NotFound(APIError):
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "Not found."
+
+
+# Sign-up and sign-in
+
+
+def register_user(
+    *, email: str, username: str, password: str, full_name: str = "", phone: str = ""
+) -> User:
+    email = (email or "").strip().lower()
+    username = (username or "").strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        errors["email"] = exc.messages
+    if not re.fullmatch(r"[\w.+-]{3,150}", username):
+        errors["username"] = [
+            "3 to 150 characters: letters, digits and . + - _ only."
+        ]
+    if "email" not in errors and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = ["An account with this email already exists."]
+    if "username" not in errors and User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["This username is taken."]
+    user = User(email=email, username=username, full_name=full_name.strip(), phone=phone.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent sign-up took the email or username
+        field = "username" if "username" in str(exc) else "email"
+        raise ValidationError({field: ["This is already taken."]}) from exc
+    return user
+
+
+def _signin_limits() -> tuple[RateLimit, RateLimit]:
+    window = settings.SIGNIN_RATE_WINDOW_SECONDS
+    limit = settings.SIGNIN_RATE_LIMIT
+    return RateLimit("signin-ip", limit, window), RateLimit("signin-account", limit, window)
+
+
+def count_signin_attempt(*, login: str, client_ip: str) -> None:
+    """Count one attempt against the client's and the account's limits; refuse past either."""
+    per_ip, per_account = _signin_limits()
+    by_ip = hit(per_ip, client_ip)
+    by_account = hit(per_account, (login or "").strip().lower())
+    if not (by_ip.allowed and by_account.allowed):
+        raise TooManySigninAttempts(max(by_ip.retry_after, by_account.retry_after))
+
+
+def sign_in(*, login: str, password: str, client_ip: str, request=None) -> User:
+    """The user with these credentials, within the sign-in rate limits."""
+    count_signin_attempt(login=login, client_ip=client_ip)
+    user = authenticate(request, username=login, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    return user
+
+
+# Profile
+
+
+def update_profile(*, user: User, full_name: str, phone: str) -> User:
+    user.full_name = full_name.strip()
+    user.phone = phone.strip()
+    user.save(update_fields=["full_name", "phone"])
+    return user
+
+
+# Addresses and payment methods: the first is the default, one default each, and deleting
+# the default promotes the oldest other one. The user's row is locked so that two concurrent
+# additions can't both become the first.
+
+
+def _lock_user(user: User) -> None:
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def _make_default(queryset, chosen) -> None:
+    queryset.filter(is_default=True).exclude(pk=chosen.pk).update(is_default=False)
+    if not chosen.is_default:
+        chosen.is_default = True
+        chosen.save(update_fields=["is_default"])
+
+
+@transaction.atomic
+def add_address(
+    *,
+    user: User,
+    street: str,
+    city: str,
+    zip_code: str,
+    country: str,
+    state: str = "",
+    is_default: bool = False,
+) -> Address:
+    _lock_user(user)
+    owned = Address.objects.owned_by(user)
+    first = not owned.exists()
+    address = Address.objects.create(
+        user=user, street=street, city=city, state=state, zip_code=zip_code, country=country
+    )
+    if first or is_default:
+        _make_default(owned, address)
+    return address
+
+
+def _owned(model, *, user: User, pk):
+    found = model.objects.owned_by(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"No {model._meta.verbose_name} {pk} in this account.")
+    return found
+
+
+@transaction.atomic
+def set_default_address(*, user: User, address_id: int) -> Address:
+    _lock_user(user)
+    address = _owned(Address, user=user, pk=address_id)
+    _make_default(Address.objects.owned_by(user), address)
+    return address
+
+
+@transaction.atomic
+def delete_address(*, user: User, address_id: int) -> None:
+    _lock_user(user)
+    _delete_promoting(Address.objects.owned_by(user), _owned(Address, user=user, pk=address_id))
+
+
+def _delete_promoting(owned, item) -> None:
+    was_default = item.is_default
+    item.delete()
+    if was_default:
+        successor = owned.order_by("id").first()
+        if successor is not None:
+            _make_default(owned, successor)
+
+
+_UPI_ID = re.compile(r"^[A-Za-z0-9._-]{2,64}@[A-Za-z][A-Za-z0-9]{1,32}$")
+_GIFT_CARD_CODE = re.compile(r"^[A-Z0-9-]{12,32}$")
+
+
+def _card_fields(card_number: str, exp_month, exp_year) -> dict:
+    number = normalize_card_number(card_number)
+    errors: dict[str, list[str]] = {}
+    brand = card_brand(number) if number.isdigit() else None
+    if not number.isdigit() or not 12 <= len(number) <= 19:
+        errors["card_number"] = ["Enter the 12 to 19 digits of the card number."]
+    elif not luhn_valid(number):
+        errors["card_number"] = ["This card number is not valid; please check the digits."]
+    elif brand is None:
+        errors["card_number"] = ["We don't accept this kind of card."]
+    month, year = _int_or_none(exp_month), _int_or_none(exp_year)
+    if year is not None and year < 100:
+        year += 2000
+    if month is None or not 1 <= month <= 12:
+        errors["exp_month"] = ["Enter the expiry month, 1 to 12."]
+    today = timezone.now().date()
+    if year is None or not today.year <= year <= today.year + 20:
+        errors["exp_year"] = ["Enter the expiry year, e.g. " + str(today.year + 3) + "."]
+    elif month is not None and 1 <= month <= 12 and date(year, month, 1) < today.replace(day=1):
+        errors["exp_year"] = ["This card has expired."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "brand": brand,
+        "prefix": number[:6],
+        "last_four": number[-4:],
+        "exp_month": month,
+        "exp_year": year,
+    }
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+@transaction.atomic
+def add_payment_method(
+    *,
+    user: User,
+    type: str,
+    card_number: str = "",
+    exp_month=None,
+    exp_year=None,
+    upi_id: str = "",
+    code: str = "",
+    is_default: bool = False,
+) -> PaymentMethod:
+    if type == PaymentMethod.Type.CARD:
+        fields = _card_fields(card_number, exp_month, exp_year)
+    elif type == PaymentMethod.Type.UPI:
+        upi_id = (upi_id or "").strip()
+        if not _UPI_ID.match(upi_id):
+            raise ValidationError({"upi_id": ["Enter a UPI id such as name@bank."]})
+        fields = {"brand": "upi", "upi_id": upi_id}
+    elif type == PaymentMethod.Type.GIFT_CARD:
+        code = (code or "").strip().upper()
+        if not _GIFT_CARD_CODE.match(code):
+            raise ValidationError({"code": ["Enter the gift card code: 12 to 32 letters or digits."]})
+        fields = {"brand": "gift_card", "prefix": code[:5], "last_four": code[-4:]}
+    else:
+        raise ValidationError({"type": ["Choose card, upi or gift_card."]})
+
+    _lock_user(user)
+    owned = PaymentMethod.objects.owned_by(user)
+    first = not owned.exists()
+    method = PaymentMethod.objects.create(
+        user=user, type=type, gateway_token=f"pm_{secrets.token_hex(16)}", **fields
+    )
+    if first or is_default:
+        _make_default(owned, method)
+    return method
+
+
+@transaction.atomic
+def set_default_payment_method(*, user: User, payment_method_id: int) -> PaymentMethod:
+    _lock_user(user)
+    method = _owned(PaymentMethod, user=user, pk=payment_method_id)
+    _make_default(PaymentMethod.objects.owned_by(user), method)
+    return method
+
+
+@transaction.atomic
+def delete_payment_method(*, user: User, payment_method_id: int) -> None:
+    _lock_user(user)
+    _delete_promoting(
+        PaymentMethod.objects.owned_by(user),
+        _owned(PaymentMethod, user=user, pk=payment_method_id),
+    )

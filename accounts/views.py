@@ -1,0 +1,169 @@
+"""Storefront pages for signing up, in and out, and the account page. Thin: forms in,
+accounts.services does the work."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.forms import AddressForm, PaymentMethodForm, ProfileForm, SigninForm, SignupForm
+from accounts.models import Address, PaymentMethod
+from config.errors import APIError
+from config.ratelimit import client_ip
+
+
+def _next_url(request, default: str = "/account/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def _attempt(form, action):
+    """``action(**cleaned_data)``'s result, or None with the service's errors on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return action(**form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    except APIError as exc:
+        form.add_error(None, str(exc.detail))
+    return None
+
+
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        user = _attempt(form, services.register_user)
+        if user is not None:
+            login(request, user, backend="accounts.backends.EmailOrUsernameBackend")
+            messages.success(request, "Welcome! Your account is ready.")
+            return redirect(_next_url(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request, "")})
+
+
+def signin(request):
+    form = SigninForm(request.POST or None)
+    if request.method == "POST":
+        user = _attempt(
+            form,
+            lambda **credentials: services.sign_in(
+                **credentials, client_ip=client_ip(request), request=request
+            ),
+        )
+        if user is not None:
+            login(request, user)
+            return redirect(_next_url(request))
+    return render(request, "accounts/signin.html", {"form": form, "next": _next_url(request, "")})
+
+
+@require_POST
+def signout(request):
+    logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("/")
+
+
+@login_required
+def account(request):
+    return render(request, "accounts/account.html", _account_context(request))
+
+
+def _account_context(request, **forms) -> dict:
+    user = request.user
+    return {
+        "profile_form": forms.get("profile_form")
+        or ProfileForm(initial={"full_name": user.full_name, "phone": user.phone}),
+        "address_form": forms.get("address_form") or AddressForm(),
+        "payment_form": forms.get("payment_form") or PaymentMethodForm(),
+        "addresses": Address.objects.owned_by(user),
+        "payment_methods": PaymentMethod.objects.owned_by(user),
+    }
+
+
+def _account_post(request, form_name: str, form, action, done: str):
+    if _attempt(form, action) is not None:
+        messages.success(request, done)
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", _account_context(request, **{form_name: form}), status=400)
+
+
+@login_required
+@require_POST
+def update_profile(request):
+    return _account_post(
+        request, "profile_form", ProfileForm(request.POST),
+        lambda **data: services.update_profile(user=request.user, **data), "Profile saved.",
+    )
+
+
+@login_required
+@require_POST
+def add_address(request):
+    return _account_post(
+        request, "address_form", AddressForm(request.POST),
+        lambda **data: services.add_address(user=request.user, **data), "Address added.",
+    )
+
+
+@login_required
+@require_POST
+def add_payment_method(request):
+    return _account_post(
+        request, "payment_form", PaymentMethodForm(request.POST),
+        lambda **data: services.add_payment_method(user=request.user, **data), "Payment method added.",
+    )
+
+
+def _row_action(request, action, done: str):
+    try:
+        action()
+    except APIError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, done)
+    return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def delete_address(request, pk: int):
+    return _row_action(
+        request, lambda: services.delete_address(user=request.user, address_id=pk), "Address removed."
+    )
+
+
+@login_required
+@require_POST
+def default_address(request, pk: int):
+    return _row_action(
+        request, lambda: services.set_default_address(user=request.user, address_id=pk),
+        "Default address changed.",
+    )
+
+
+@login_required
+@require_POST
+def delete_payment_method(request, pk: int):
+    return _row_action(
+        request, lambda: services.delete_payment_method(user=request.user, payment_method_id=pk),
+        "Payment method removed.",
+    )
+
+
+@login_required
+@require_POST
+def default_payment_method(request, pk: int):
+    return _row_action(
+        request, lambda: services.set_default_payment_method(user=request.user, payment_method_id=pk),
+        "Default payment method changed.",
+    )
