@@ -6,11 +6,14 @@ from django.db.models.functions import Lower
 
 
 class ShopUserManager(UserManager):
-    def get_by_login(self, login: str):
+    def by_login(self, login: str):
         """The user whose email or username is ``login``, whatever its case."""
         login = login.strip()
         field = "email__iexact" if "@" in login else "username__iexact"
-        return self.get(**{field: login})
+        return self.filter(**{field: login})
+
+    def get_by_login(self, login: str):
+        return self.by_login(login).get()
 
 
 class User(AbstractUser):

@@ -88,10 +88,15 @@ def _signin_limits() -> tuple[RateLimit, RateLimit]:
 
 
 def count_signin_attempt(*, login: str, client_ip: str) -> None:
-    """Count one attempt against the client's and the account's limits; refuse past either."""
+    """Count one attempt against the client's and the account's limits; refuse past either.
+
+    An account is counted as one whether it is named by email or by username.
+    """
     per_ip, per_account = _signin_limits()
+    login = (login or "").strip().lower()
+    account = User.objects.by_login(login).values_list("pk", flat=True).first()
     by_ip = hit(per_ip, client_ip)
-    by_account = hit(per_account, (login or "").strip().lower())
+    by_account = hit(per_account, f"user:{account}" if account else f"login:{login}")
     if not (by_ip.allowed and by_account.allowed):
         raise TooManySigninAttempts(max(by_ip.retry_after, by_account.retry_after))
 
@@ -203,9 +208,11 @@ def _card_fields(card_number: str, exp_month, exp_year) -> dict:
     if month is None or not 1 <= month <= 12:
         errors["exp_month"] = ["Enter the expiry month, 1 to 12."]
     today = timezone.now().date()
-    if year is None or not today.year <= year <= today.year + 20:
-        errors["exp_year"] = ["Enter the expiry year, e.g. " + str(today.year + 3) + "."]
-    elif month is not None and 1 <= month <= 12 and date(year, month, 1) < today.replace(day=1):
+    if year is None or not 2000 <= year <= today.year + 20:
+        errors["exp_year"] = [f"Enter the expiry year, e.g. {today.year + 3}."]
+    elif year < today.year or (
+        "exp_month" not in errors and date(year, month, 1) < today.replace(day=1)
+    ):
         errors["exp_year"] = ["This card has expired."]
     if errors:
         raise ValidationError(errors)
@@ -254,6 +261,8 @@ def add_payment_method(
 
     _lock_user(user)
     owned = PaymentMethod.objects.owned_by(user)
+    if owned.filter(type=type, **fields).exists():
+        raise ValidationError({"type": ["This payment method is already saved."]})
     first = not owned.exists()
     method = PaymentMethod.objects.create(
         user=user, type=type, gateway_token=f"pm_{secrets.token_hex(16)}", **fields

@@ -24,8 +24,11 @@ class APIRootView(routers.APIRootView):
 class Router(routers.DefaultRouter):
     """Paths answer with and without a trailing slash."""
 
-    trailing_slash = "/?"
     APIRootView = APIRootView
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
 
 
 router = Router()

@@ -17,3 +17,46 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="ann", email="ann@example.com")
+
+
+@pytest.fixture
+def other_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def bearer_client(user):
+    """An API client signed in as ``user`` with a fresh JWT pair (kept on .tokens)."""
+    from rest_framework.test import APIClient
+
+    from accounts.tokens import issue_token_pair
+
+    client = APIClient()
+    client.tokens = issue_token_pair(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {client.tokens['access']}")
+    return client
+
+
+@pytest.fixture
+def user_api(user):
+    return bearer_client(user)
+
+
+@pytest.fixture
+def other_api(other_user):
+    return bearer_client(other_user)
