@@ -124,6 +124,16 @@ class OwnedViewSet(
     def get_queryset(self):
         return self.queryset.owned_by(self.request.user)
 
+    def destroy(self, request, pk):
+        services.delete_saved(user=request.user, model=self.queryset.model, pk=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path="default")
+    def make_default(self, request, pk):
+        item = services.make_default(user=request.user, model=self.queryset.model, pk=pk)
+        return Response(self.get_serializer(item).data)
+
 
 class AddressViewSet(OwnedViewSet):
     queryset = Address.objects.all()
@@ -133,15 +143,6 @@ class AddressViewSet(OwnedViewSet):
         address = services.add_address(user=request.user, **_valid(AddressSerializer, request))
         return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
 
-    def destroy(self, request, pk):
-        services.delete_address(user=request.user, address_id=pk)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(request=None, responses=AddressSerializer)
-    @action(detail=True, methods=["post"], url_path="default")
-    def make_default(self, request, pk):
-        address = services.set_default_address(user=request.user, address_id=pk)
-        return Response(AddressSerializer(address).data)
 
 
 class PaymentMethodViewSet(OwnedViewSet):
@@ -153,16 +154,6 @@ class PaymentMethodViewSet(OwnedViewSet):
         data = _valid(PaymentMethodCreateSerializer, request)
         method = services.add_payment_method(user=request.user, **data)
         return Response(PaymentMethodSerializer(method).data, status=status.HTTP_201_CREATED)
-
-    def destroy(self, request, pk):
-        services.delete_payment_method(user=request.user, payment_method_id=pk)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(request=None, responses=PaymentMethodSerializer)
-    @action(detail=True, methods=["post"], url_path="default")
-    def make_default(self, request, pk):
-        method = services.set_default_payment_method(user=request.user, payment_method_id=pk)
-        return Response(PaymentMethodSerializer(method).data)
 
 
 def register(router) -> None:

@@ -165,27 +165,30 @@ def _owned(model, *, user: User, pk):
     return found
 
 
-@transaction.atomic
-def set_default_address(*, user: User, address_id: int) -> Address:
-    _lock_user(user)
-    address = _owned(Address, user=user, pk=address_id)
-    _make_default(Address.objects.owned_by(user), address)
-    return address
+SavedItem = Address | PaymentMethod
 
 
 @transaction.atomic
-def delete_address(*, user: User, address_id: int) -> None:
+def make_default(*, user: User, model: type[SavedItem], pk) -> SavedItem:
+    """Make one of the user's addresses or payment methods their default."""
     _lock_user(user)
-    _delete_promoting(Address.objects.owned_by(user), _owned(Address, user=user, pk=address_id))
+    item = _owned(model, user=user, pk=pk)
+    _make_default(model.objects.owned_by(user), item)
+    return item
 
 
-def _delete_promoting(owned, item) -> None:
+@transaction.atomic
+def delete_saved(*, user: User, model: type[SavedItem], pk) -> None:
+    """Delete one of the user's addresses or payment methods; the oldest other one left
+    becomes the default when the default goes."""
+    _lock_user(user)
+    item = _owned(model, user=user, pk=pk)
     was_default = item.is_default
     item.delete()
-    if was_default:
-        successor = owned.order_by("id").first()
-        if successor is not None:
-            _make_default(owned, successor)
+    owned = model.objects.owned_by(user)
+    successor = owned.order_by("id").first()
+    if was_default and successor is not None:
+        _make_default(owned, successor)
 
 
 _UPI_ID = re.compile(r"^[A-Za-z0-9._-]{2,64}@[A-Za-z][A-Za-z0-9]{1,32}$")
@@ -270,20 +273,3 @@ def add_payment_method(
     if first or is_default:
         _make_default(owned, method)
     return method
-
-
-@transaction.atomic
-def set_default_payment_method(*, user: User, payment_method_id: int) -> PaymentMethod:
-    _lock_user(user)
-    method = _owned(PaymentMethod, user=user, pk=payment_method_id)
-    _make_default(PaymentMethod.objects.owned_by(user), method)
-    return method
-
-
-@transaction.atomic
-def delete_payment_method(*, user: User, payment_method_id: int) -> None:
-    _lock_user(user)
-    _delete_promoting(
-        PaymentMethod.objects.owned_by(user),
-        _owned(PaymentMethod, user=user, pk=payment_method_id),
-    )

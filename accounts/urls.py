@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from accounts.models import Address, PaymentMethod
 
 app_name = "accounts"
 
@@ -11,9 +12,21 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/profile/", views.update_profile, name="profile"),
     path("account/addresses/", views.add_address, name="address-add"),
-    path("account/addresses/<int:pk>/delete/", views.delete_address, name="address-delete"),
-    path("account/addresses/<int:pk>/default/", views.default_address, name="address-default"),
+    path(
+        "account/addresses/<int:pk>/delete/", views.delete_saved, {"model": Address},
+        name="address-delete",
+    ),
+    path(
+        "account/addresses/<int:pk>/default/", views.make_default, {"model": Address},
+        name="address-default",
+    ),
     path("account/payment-methods/", views.add_payment_method, name="payment-add"),
-    path("account/payment-methods/<int:pk>/delete/", views.delete_payment_method, name="payment-delete"),
-    path("account/payment-methods/<int:pk>/default/", views.default_payment_method, name="payment-default"),
+    path(
+        "account/payment-methods/<int:pk>/delete/", views.delete_saved, {"model": PaymentMethod},
+        name="payment-delete",
+    ),
+    path(
+        "account/payment-methods/<int:pk>/default/", views.make_default, {"model": PaymentMethod},
+        name="payment-default",
+    ),
 ]

@@ -124,6 +124,24 @@ def add_payment_method(request):
     )
 
 
+@login_required
+@require_POST
+def delete_saved(request, pk: int, model):
+    return _row_action(
+        request, lambda: services.delete_saved(user=request.user, model=model, pk=pk),
+        f"{model._meta.verbose_name.capitalize()} removed.",
+    )
+
+
+@login_required
+@require_POST
+def make_default(request, pk: int, model):
+    return _row_action(
+        request, lambda: services.make_default(user=request.user, model=model, pk=pk),
+        f"Default {model._meta.verbose_name} changed.",
+    )
+
+
 def _row_action(request, action, done: str):
     try:
         action()
@@ -132,38 +150,3 @@ def _row_action(request, action, done: str):
     else:
         messages.success(request, done)
     return redirect("accounts:account")
-
-
-@login_required
-@require_POST
-def delete_address(request, pk: int):
-    return _row_action(
-        request, lambda: services.delete_address(user=request.user, address_id=pk), "Address removed."
-    )
-
-
-@login_required
-@require_POST
-def default_address(request, pk: int):
-    return _row_action(
-        request, lambda: services.set_default_address(user=request.user, address_id=pk),
-        "Default address changed.",
-    )
-
-
-@login_required
-@require_POST
-def delete_payment_method(request, pk: int):
-    return _row_action(
-        request, lambda: services.delete_payment_method(user=request.user, payment_method_id=pk),
-        "Payment method removed.",
-    )
-
-
-@login_required
-@require_POST
-def default_payment_method(request, pk: int):
-    return _row_action(
-        request, lambda: services.set_default_payment_method(user=request.user, payment_method_id=pk),
-        "Default payment method changed.",
-    )
