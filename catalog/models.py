@@ -1,0 +1,210 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+LOW_STOCK_THRESHOLD = 10
+
+
+def stock_status(quantity: int) -> str:
+    if quantity <= 0:
+        return "out_of_stock"
+    if quantity < LOW_STOCK_THRESHOLD:
+        return "low_stock"
+    return "in_stock"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_listing(self):
+        """What a product card needs, in a fixed number of queries."""
+        return self.select_related("category", "brand").prefetch_related(
+            models.Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "id")),
+            models.Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+        )
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    rating = models.DecimalField(
+        max_digits=2, decimal_places=1, default=Decimal("0.0"),
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )
+    reviews_count = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept by catalog.stock, the one place stock changes: the sum over variants and locations.
+    stock = models.IntegerField(default=0, editable=False)
+    # Brand, category and colours, for search; kept by catalog.search.index_products.
+    search_extra = models.TextField(blank=True, editable=False)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="catalog_product_price_not_negative"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="catalog_product_stock_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["is_active", "price"], name="catalog_product_active_price"),
+            models.Index(fields=["is_active", "-rating"], name="catalog_product_active_rating"),
+            models.Index(fields=["is_active", "-created_at"], name="catalog_product_active_new"),
+            models.Index(fields=["category", "is_active", "price"], name="catalog_product_cat_price"),
+            models.Index(fields=["brand", "is_active", "price"], name="catalog_product_brand_price"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def stock_status(self) -> str:
+        return stock_status(self.stock)
+
+    def _distinct_variant_values(self, attribute: str) -> list[str]:
+        seen: dict[str, None] = {}
+        for variant in self.variants.all():  # prefetched by for_listing()
+            value = getattr(variant, attribute)
+            if value:
+                seen.setdefault(value)
+        return list(seen)
+
+    @property
+    def colors(self) -> list[str]:
+        return self._distinct_variant_values("color")
+
+    @property
+    def sizes(self) -> list[str]:
+        return self._distinct_variant_values("size")
+
+    @property
+    def image_urls(self) -> list[str]:
+        return [image.url for image in self.images.all()]
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    url = models.CharField(max_length=500, help_text="Absolute URL or a path on this site.")
+    alt_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class ProductVariant(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    color = models.CharField(max_length=40, blank=True)
+    size = models.CharField(max_length=20, blank=True)
+    price_override = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text="Leave empty to sell at the product's price.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    # Kept by catalog.stock: the sum over locations.
+    stock = models.IntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "color", "size"], name="catalog_variant_unique_option"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="catalog_variant_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        options = ", ".join(part for part in (self.color, self.size) if part)
+        return f"{self.product.name} ({options})" if options else self.product.name
+
+    @property
+    def price(self) -> Decimal:
+        return self.price_override if self.price_override is not None else self.product.price
+
+
+class StockLocation(models.Model):
+    class Kind(models.TextChoices):
+        WAREHOUSE = "warehouse", "Warehouse"
+        STORE = "store", "Store"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    city = models.CharField(max_length=100)
+    address = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        # Warehouses first: orders take stock from them before stores.
+        ordering = [F("kind").desc(), "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+
+class StockLevel(models.Model):
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="stock_levels")
+    location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="stock_levels")
+    quantity = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "location"], name="catalog_stock_level_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="catalog_stock_level_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant.sku} @ {self.location.name}: {self.quantity}"
+
+
+class SearchTerm(models.Model):
+    """The catalog's vocabulary: every word of product, brand and category names and colours.
+    Search corrects a query's misspelt words to the nearest of these."""
+
+    word = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

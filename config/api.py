@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.reverse import reverse
 
 from accounts import api as accounts_api
+from catalog import api as catalog_api
 
 
 class APIRootView(routers.APIRootView):
@@ -33,6 +34,7 @@ class Router(routers.DefaultRouter):
 
 router = Router()
 accounts_api.register(router)
+catalog_api.register(router)
 
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -51,6 +53,7 @@ urlpatterns = [
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^", include(accounts_api.urlpatterns)),
+    re_path(r"^staff/stock/?$", catalog_api.StaffStockView.as_view(), name="staff-stock"),
     *router.urls,
     re_path(r"^(?P<rest>.+)$", unknown_endpoint),
 ]

@@ -9,7 +9,7 @@ API view here; Django's own 404 and 500 handlers use the same envelope under /ap
 import structlog
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from rest_framework import exceptions, status
@@ -123,6 +123,22 @@ def page_not_found(request, exception=None):
         body = error_body(code="not_found", message="Not found.", request=request)
         return JsonResponse(body, status=404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    """handler400: e.g. a Host header the site doesn't serve."""
+    if _is_api(request):
+        body = error_body(code="bad_request", message="Bad request.", request=request)
+        return JsonResponse(body, status=400)
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
+
+
+def permission_denied(request, exception=None):
+    """handler403: under /api/ the envelope."""
+    if _is_api(request):
+        body = error_body(code="permission_denied", message="Permission denied.", request=request)
+        return JsonResponse(body, status=403)
+    return render(request, "403.html", status=403)
 
 
 def server_error(request):

@@ -18,11 +18,11 @@ def test_seed_demo_creates_the_demo_logins_once(capsys):
 
     from accounts.demo import DEMO_LOGINS
 
-    call_command("seed_demo", "--if-empty")
-    call_command("seed_demo", "--if-empty")
+    call_command("seed_demo", "--if-empty", "--products", "12")
+    call_command("seed_demo", "--if-empty", "--products", "12")
     assert User.objects.count() == len(DEMO_LOGINS)
     out = capsys.readouterr().out
-    assert "already has data" in out
+    assert "already has 12 products; none added" in out
     for login in DEMO_LOGINS:
         assert login.email in out
         assert User.objects.get(email=login.email).check_password(login.password)

@@ -1,0 +1,57 @@
+"""The product list's query parameters; a bad one is a 400 that names it."""
+
+import django_filters
+from django import forms
+
+from catalog import search
+from catalog.models import Brand, Category, Product
+from catalog.queries import in_category
+
+
+class ProductFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_price"), cleaned.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", "max_price must not be below min_price.")
+        return cleaned
+
+
+class ProductOrdering(django_filters.OrderingFilter):
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        return ordered.order_by(*ordered.query.order_by, "-id") if value else ordered
+
+
+class ProductFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), to_field_name="slug", method="filter_category",
+        help_text="A category's slug; its subcategories are included.",
+    )
+    brand = django_filters.ModelChoiceFilter(
+        queryset=Brand.objects.all(), to_field_name="slug", help_text="A brand's slug."
+    )
+    min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
+    max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock")
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=200,
+        help_text="Typo-tolerant search; results best first unless ordering is given.",
+    )
+    ordering = ProductOrdering(
+        fields=(("price", "price"), ("rating", "rating"), ("created_at", "created_at")),
+    )
+
+    class Meta:
+        model = Product
+        fields: list = []
+        form = ProductFilterForm
+
+    def filter_category(self, queryset, name, category):
+        return in_category(queryset, category)
+
+    def filter_in_stock(self, queryset, name, value: bool):
+        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
+
+    def filter_search(self, queryset, name, text: str):
+        return search.search(queryset, text) if text.strip() else queryset

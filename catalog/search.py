@@ -1,0 +1,302 @@
+"""Product search: one interface, two engines.
+
+A query is split into words; a word the catalog doesn't know is corrected to the nearest words
+of its vocabulary (trigram similarity, as pg_trgm measures it), so "runing shoos" looks for
+running shoes and "adidsa" for Adidas. The corrected words are then matched against product
+names (weighted highest), brands, categories and colours:
+
+- PostgreSQL: full-text search on a weighted tsvector column, pg_trgm for corrections and for
+  ranking by how closely the name matches.
+- SQLite: an FTS5 table (porter stemming) ranked by bm25, with the same trigram similarity
+  computed in Python over a cached vocabulary.
+
+Every word must match (or one of its corrections); when nothing matches all of them, products
+matching any word are returned, still best first.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from catalog.models import Product, SearchTerm
+
+# A word this similar (pg_trgm's default threshold) is a correction; a less similar one only
+# when it is a typo or two away ("trial" -> trail).
+MIN_SIMILARITY = 0.3
+CANDIDATE_SIMILARITY = 0.15
+CANDIDATES = 10
+MAX_CORRECTIONS = 3
+_WORD = re.compile(r"[a-z0-9]+")
+_VOCABULARY_VERSION_KEY = "catalog:search:vocabulary-version"
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words; apostrophes join ("Levi's" -> "levis"), other marks split."""
+    return _WORD.findall(text.lower().replace("'", "").replace("’", ""))
+
+
+@lru_cache(maxsize=65536)
+def trigrams(word: str) -> frozenset[str]:
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    # One list per query word: the word itself when known, else its corrections.
+    groups: list[list[str]] = field(default_factory=list)
+    # The last word is also matched as a prefix, for search as you type.
+    prefix: str = ""
+
+    @property
+    def corrected_text(self) -> str:
+        return " ".join(group[0] for group in self.groups if group)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.groups) and not self.prefix
+
+
+def parse(text: str) -> ParsedQuery:
+    words = list(dict.fromkeys(words_of(text)))[:8]
+    engine = get_engine()
+    known = engine.known_words(words)
+    unknown = [w for w in words if w not in known]
+    corrections = engine.corrections(unknown) if unknown else {}
+    query = ParsedQuery(text=text.strip())
+    for word in words:
+        if word in known:
+            query.groups.append([word])
+        else:
+            query.groups.append(_best(word, corrections.get(word, [])))
+    if words and len(words[-1]) >= 2:
+        query.prefix = words[-1]
+    return query
+
+
+def _best(word: str, candidates: list[tuple[str, float]]) -> list[str]:
+    """The candidates fewest typos away, among those close enough by trigrams or by typos."""
+    allowed_typos = 1 if len(word) <= 5 else 2
+    close = []
+    for candidate, score in candidates:
+        distance = edit_distance(word, candidate)
+        if score >= MIN_SIMILARITY or distance <= allowed_typos:
+            close.append((distance, -score, candidate))
+    if not close:
+        return []
+    fewest = min(distance for distance, _, _ in close)
+    return [c for distance, _, c in sorted(close) if distance == fewest][:MAX_CORRECTIONS]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """``queryset`` narrowed to products matching ``text``, annotated with ``search_score``
+    and ordered best first."""
+    query = parse(text)
+    if query.is_empty:
+        return queryset.none().annotate(search_score=RawSQL("0", (), output_field=FloatField()))
+    engine = get_engine()
+    matching_all = engine.matching(queryset, query, match_all=True)
+    if len(query.groups) > 1 and not matching_all.exists():
+        matching_all = engine.matching(queryset, query, match_all=False)
+    return matching_all.order_by("-search_score", "-rating", "id")
+
+
+# Vocabulary
+
+
+def index_products(product_ids) -> None:
+    """Refresh the searchable text of these products and add their words to the vocabulary."""
+    products = (
+        Product.objects.filter(pk__in=list(product_ids))
+        .select_related("brand", "category__parent")
+        .prefetch_related("variants")
+    )
+    changed, words = [], set()
+    for product in products:
+        extra = search_extra_for(product)
+        words.update(words_of(product.name))
+        words.update(words_of(extra))
+        if product.search_extra != extra:
+            product.search_extra = extra
+            changed.append(product)
+    Product.objects.bulk_update(changed, ["search_extra"], batch_size=500)
+    add_words(words)
+
+
+def search_extra_for(product: Product) -> str:
+    category = product.category
+    categories = [category.name] + ([category.parent.name] if category.parent_id else [])
+    return search_text(brand=product.brand.name, categories=categories, colors=product.colors)
+
+
+def search_text(*, brand: str, categories: list[str], colors: list[str]) -> str:
+    """What a product is found by besides its name."""
+    return " ".join([brand, *categories, *colors])
+
+
+def add_words(words) -> None:
+    fresh = {w for w in words if 2 <= len(w) <= 64}
+    if not fresh:
+        return
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=w) for w in sorted(fresh)], ignore_conflicts=True, batch_size=500
+    )
+    cache.set(_VOCABULARY_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+# Engines
+
+
+class PostgresEngine:
+    def known_words(self, words: list[str]) -> set[str]:
+        return set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True))
+
+    def corrections(self, words: list[str]) -> dict[str, list[tuple[str, float]]]:
+        sql = """
+            SELECT q.word, t.word, similarity(t.word, q.word) AS score
+            FROM unnest(%s::text[]) AS q(word)
+            CROSS JOIN LATERAL (
+                SELECT word FROM catalog_searchterm
+                WHERE word %% q.word  -- pg_trgm.similarity_threshold, see prepare_connection
+                ORDER BY similarity(word, q.word) DESC, word
+                LIMIT %s
+            ) AS t
+            ORDER BY q.word, score DESC, t.word
+        """
+        found: dict[str, list[tuple[str, float]]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words, CANDIDATES])
+            for word, candidate, score in cursor.fetchall():
+                found.setdefault(word, []).append((candidate, score))
+        return found
+
+    def matching(self, queryset, query: ParsedQuery, *, match_all: bool):
+        groups = [" | ".join(group) for group in query.groups if group]
+        if query.prefix:
+            if groups and query.groups[-1]:
+                groups[-1] = f"{groups[-1]} | {query.prefix}:*"
+            else:
+                groups.append(f"{query.prefix}:*")
+        tsquery = (" & " if match_all else " | ").join(f"({g})" for g in groups)
+        table = Product._meta.db_table
+        return queryset.alias(
+            search_match=RawSQL(
+                f"{table}.search_vector @@ to_tsquery('english', %s)", (tsquery,), BooleanField()
+            )
+        ).filter(search_match=True).annotate(
+            search_score=RawSQL(
+                f"ts_rank_cd({table}.search_vector, to_tsquery('english', %s))"
+                f" + word_similarity(%s, {table}.name)",
+                (tsquery, query.corrected_text or query.prefix),
+                FloatField(),
+            )
+        )
+
+
+class SQLiteEngine:
+    def _vocabulary(self) -> frozenset[str]:
+        version = cache.get(_VOCABULARY_VERSION_KEY)
+        if version is None:
+            cache.add(_VOCABULARY_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(_VOCABULARY_VERSION_KEY)
+        if getattr(self, "_version", None) != version:
+            self._words = frozenset(SearchTerm.objects.values_list("word", flat=True))
+            self._version = version
+        return self._words
+
+    def known_words(self, words: list[str]) -> set[str]:
+        vocabulary = self._vocabulary()
+        return {w for w in words if w in vocabulary}
+
+    def corrections(self, words: list[str]) -> dict[str, list[tuple[str, float]]]:
+        vocabulary = self._vocabulary()
+        found = {}
+        for word in words:
+            scored = sorted(
+                ((candidate, similarity(word, candidate)) for candidate in vocabulary),
+                key=lambda pair: (-pair[1], pair[0]),
+            )
+            found[word] = [pair for pair in scored[:CANDIDATES] if pair[1] >= CANDIDATE_SIMILARITY]
+        return found
+
+    def matching(self, queryset, query: ParsedQuery, *, match_all: bool):
+        groups = [" OR ".join(f'"{w}"' for w in group) for group in query.groups if group]
+        if query.prefix:
+            if groups and query.groups[-1]:
+                groups[-1] = f'{groups[-1]} OR "{query.prefix}"*'
+            else:
+                groups.append(f'"{query.prefix}"*')
+        fts_query = (" AND " if match_all else " OR ").join(f"({g})" for g in groups)
+        table = Product._meta.db_table
+        return queryset.filter(
+            id__in=RawSQL(
+                "SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s",
+                (fts_query,),
+            )
+        ).annotate(
+            search_score=RawSQL(
+                "(SELECT -bm25(catalog_product_fts, 10.0, 3.0) FROM catalog_product_fts"
+                f" WHERE catalog_product_fts MATCH %s AND rowid = {table}.id) / 10.0"
+                f" + trigram_similarity(%s, {table}.name)",
+                (fts_query, query.corrected_text or query.prefix),
+                FloatField(),
+            )
+        )
+
+
+_ENGINES = {"postgresql": PostgresEngine(), "sqlite": SQLiteEngine()}
+
+
+def get_engine():
+    return _ENGINES[connection.vendor]
+
+
+def prepare_connection(sender, connection, **kwargs) -> None:
+    """connection_created hook: SQLite gets pg_trgm's word similarity as a function;
+    PostgreSQL's % operator finds correction candidates down to CANDIDATE_SIMILARITY."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "trigram_similarity", 2, word_similarity, deterministic=True
+        )
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.similarity_threshold = %s", [CANDIDATE_SIMILARITY])
+
+
+def word_similarity(query: str | None, text: str | None) -> float:
+    """Like pg_trgm's word_similarity(): how well the query's words appear in ``text``."""
+    if not query or not text:
+        return 0.0
+    query_words = words_of(query)
+    text_words = words_of(text)
+    if not query_words or not text_words:
+        return 0.0
+    return sum(max(similarity(q, t) for t in text_words) for q in query_words) / len(query_words)

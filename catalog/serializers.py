@@ -1,0 +1,108 @@
+from rest_framework import serializers
+
+from catalog.models import StockLocation
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class CategorySerializer(CategoryRefSerializer):
+    parent_id = serializers.IntegerField(allow_null=True)
+
+
+BrandSerializer = CategoryRefSerializer
+
+
+class ProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    description = serializers.CharField()
+    category = CategoryRefSerializer()
+    brand = BrandSerializer()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    images = serializers.ListField(child=serializers.CharField(), source="image_urls")
+    colors = serializers.ListField(child=serializers.CharField())
+    sizes = serializers.ListField(child=serializers.CharField())
+    rating = serializers.FloatField()
+    reviews_count = serializers.IntegerField()
+    stock = serializers.IntegerField()
+    stock_status = serializers.ChoiceField(choices=["in_stock", "low_stock", "out_of_stock"])
+
+
+class SearchResultSerializer(ProductSerializer):
+    score = serializers.FloatField(source="search_score")
+
+
+class VariantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField()
+    color = serializers.CharField()
+    size = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    stock = serializers.IntegerField()
+
+
+class ProductDetailSerializer(ProductSerializer):
+    variants = VariantSerializer(many=True, source="variants.all")
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    corrected_query = serializers.CharField()
+    count = serializers.IntegerField()
+    results = SearchResultSerializer(many=True)
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+
+class LocationStockSerializer(serializers.Serializer):
+    location_id = serializers.IntegerField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    quantity = serializers.IntegerField()
+
+
+class WarehouseStockSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField()
+    locations = LocationStockSerializer(many=True)
+
+
+class InventorySerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    variant_id = serializers.IntegerField(allow_null=True)
+    warehouse = WarehouseStockSerializer()
+    stores = LocationStockSerializer(many=True)
+    total_available = serializers.IntegerField()
+    stock_status = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StockLocation
+        fields = ["id", "name", "kind", "city"]
+
+
+class StockLevelUpdateSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    location_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000)
+
+
+class StockChangeSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    variant_id = serializers.IntegerField()
+    sku = serializers.CharField()
+    location_id = serializers.IntegerField()
+    location = serializers.CharField()
+    quantity = serializers.IntegerField(source="new_quantity")
+    variant_stock = serializers.IntegerField()
+    product_stock = serializers.IntegerField()
+    stock_status = serializers.CharField()

@@ -1,0 +1,51 @@
+"""limit/offset pagination as API.md has it: {count, limit, offset, results}; a bad limit or
+offset is a 400 naming it instead of being silently replaced."""
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+
+class PageParams(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    offset = serializers.IntegerField(min_value=0, default=0)
+
+
+class LimitOffset(LimitOffsetPagination):
+    default_limit = 20
+    max_limit = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params = page_params(request.query_params)
+        self.limit, self.offset = params["limit"], params["offset"]
+        self.count = self.get_count(queryset)
+        self.request = request
+        if self.count == 0 or self.offset >= self.count:
+            return []
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def get_paginated_response(self, data):
+        return Response({"count": self.count, "limit": self.limit, "offset": self.offset, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "limit", "offset", "results"],
+            "properties": {
+                "count": {"type": "integer"},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
+                "results": schema,
+            },
+        }
+
+
+def page_params(query_params, *, default_limit: int = 20) -> dict:
+    params = PageParams(data={k: v for k, v in query_params.items() if k in ("limit", "offset")})
+    if not params.is_valid():
+        raise ValidationError(params.errors)
+    data = dict(params.validated_data)
+    if "limit" not in query_params:
+        data["limit"] = default_limit
+    return data
