@@ -25,7 +25,10 @@ def category_tree() -> dict[int, list[int]]:
 
 
 def forget_category_tree() -> None:
-    cache.delete(_CATEGORY_TREE_KEY)
+    """After categories change: the tree and the header's list are read afresh."""
+    from catalog.context_processors import NAV_KEY
+
+    cache.delete_many([_CATEGORY_TREE_KEY, NAV_KEY])
 
 
 def in_category(queryset, category: Category):

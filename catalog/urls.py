@@ -6,4 +6,8 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("search/", views.search_page, name="search"),
+    path("p/<slug:slug>/", views.product_detail, name="product"),
+    path("images/products/<slug:slug>/<int:number>.svg", views.product_image, name="product-image"),
 ]

@@ -1,5 +1,109 @@
-from django.shortcuts import render
+"""Storefront catalog pages. Thin: the filters, queries and search of the API serve them too."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from catalog import art, search
+from catalog.filters import ProductFilter
+from catalog.models import Brand, Category, Product, StockLevel, StockLocation
+from catalog.queries import active_products
+
+PAGE_SIZE = 24
+SORTS = [
+    ("", "Best match"),
+    ("-created_at", "Newest"),
+    ("price", "Price: low to high"),
+    ("-price", "Price: high to low"),
+    ("-rating", "Top rated"),
+]
 
 
+@require_safe
 def home(request):
-    return render(request, "catalog/home.html")
+    categories = Category.objects.filter(parent=None).prefetch_related("children")
+    featured = active_products().filter(stock__gt=0).order_by("-rating", "-reviews_count", "id")[:8]
+    return render(request, "catalog/home.html", {"categories": categories, "featured": featured})
+
+
+@require_safe
+def category(request, slug: str):
+    current = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    params = request.GET.copy()
+    params["category"] = current.slug
+    return _listing(request, params, "catalog/category.html", {"category": current})
+
+
+@require_safe
+def search_page(request):
+    text = request.GET.get("q", "").strip()
+    extra = {"query": text, "corrected": search.parse(text).corrected_text if text else ""}
+    params = request.GET.copy()
+    params["search"] = text
+    if not text:
+        return render(request, "catalog/search.html", {**extra, "page": None, **_filter_choices(params)})
+    return _listing(request, params, "catalog/search.html", extra)
+
+
+def _listing(request, params, template: str, context: dict):
+    filters = ProductFilter(params, queryset=active_products())
+    page = None
+    if filters.is_valid():
+        page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "filters": filters,
+            "page": page,
+            "query_string": query.urlencode(),
+            **_filter_choices(params),
+        },
+        status=200 if page is not None else 400,
+    )
+
+
+def _filter_choices(params) -> dict:
+    return {"brands": Brand.objects.all(), "sorts": SORTS, "params": params}
+
+
+@require_safe
+def product_detail(request, slug: str):
+    product = get_object_or_404(active_products(), slug=slug)
+    variants = list(product.variants.all())
+    levels = StockLevel.objects.filter(variant__product=product).values_list("variant_id", "location_id", "quantity")
+    stock_by_variant: dict[int, dict[int, int]] = {}
+    for variant_id, location_id, quantity in levels:
+        stock_by_variant.setdefault(variant_id, {})[location_id] = quantity
+    locations = list(StockLocation.objects.filter(is_active=True))
+    variant_data = [
+        {
+            "id": v.id, "sku": v.sku, "color": v.color, "size": v.size, "price": str(v.price),
+            "stock": v.stock, "locations": stock_by_variant.get(v.id, {}),
+        }
+        for v in variants
+    ]
+    return render(
+        request,
+        "catalog/product.html",
+        {"product": product, "variants": variant_data, "locations": locations},
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def product_image(request, slug: str, number: int):
+    product = get_object_or_404(
+        Product.objects.select_related("category__parent").prefetch_related("variants"), slug=slug
+    )
+    colors = product.colors
+    color = colors[(number - 1) % len(colors)] if colors else ""
+    group = slugify((product.category.parent or product.category).name)
+    svg = art.product_svg(name=product.name, group=group, color=color)
+    return HttpResponse(svg, content_type="image/svg+xml")
