@@ -118,6 +118,7 @@ class ProductVariantAdmin(admin.ModelAdmin):
         if formset.model is not StockLevel:
             return super().save_formset(request, form, formset, change)
         # Through the stock service, so totals stay right and the change is announced.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for level_form in formset.forms:
             if not level_form.has_changed() or not level_form.cleaned_data:
                 continue

@@ -33,7 +33,10 @@ class ProductFilter(django_filters.FilterSet):
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
-    in_stock = django_filters.BooleanFilter(method="filter_in_stock")
+    in_stock = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
+        method="filter_in_stock", help_text="true: only products in stock; false: only sold out.",
+    )
     search = django_filters.CharFilter(
         method="filter_search", max_length=200,
         help_text="Typo-tolerant search; results best first unless ordering is given.",
@@ -50,8 +53,8 @@ class ProductFilter(django_filters.FilterSet):
     def filter_category(self, queryset, name, category):
         return in_category(queryset, category)
 
-    def filter_in_stock(self, queryset, name, value: bool):
-        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
+    def filter_in_stock(self, queryset, name, value: str):
+        return queryset.filter(stock__gt=0) if value in ("true", "1") else queryset.filter(stock=0)
 
     def filter_search(self, queryset, name, text: str):
         return search.search(queryset, text) if text.strip() else queryset

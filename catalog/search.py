@@ -72,16 +72,12 @@ class ParsedQuery:
 
 def parse(text: str) -> ParsedQuery:
     words = list(dict.fromkeys(words_of(text)))[:8]
-    engine = get_engine()
-    known = engine.known_words(words)
-    unknown = [w for w in words if w not in known]
-    corrections = engine.corrections(unknown) if unknown else {}
+    candidates = get_engine().candidates(words) if words else {}
     query = ParsedQuery(text=text.strip())
     for word in words:
-        if word in known:
-            query.groups.append([word])
-        else:
-            query.groups.append(_best(word, corrections.get(word, [])))
+        found = candidates.get(word, [])
+        known = any(candidate == word for candidate, _ in found)
+        query.groups.append([word] if known else _best(word, found))
     if words and len(words[-1]) >= 2:
         query.prefix = words[-1]
     return query
@@ -176,10 +172,8 @@ def add_words(words) -> None:
 
 
 class PostgresEngine:
-    def known_words(self, words: list[str]) -> set[str]:
-        return set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True))
-
-    def corrections(self, words: list[str]) -> dict[str, list[tuple[str, float]]]:
+    def candidates(self, words: list[str]) -> dict[str, list[tuple[str, float]]]:
+        """The vocabulary's words nearest each of ``words`` (the word itself when known)."""
         sql = """
             SELECT q.word, t.word, similarity(t.word, q.word) AS score
             FROM unnest(%s::text[]) AS q(word)
@@ -232,14 +226,13 @@ class SQLiteEngine:
             self._version = version
         return self._words
 
-    def known_words(self, words: list[str]) -> set[str]:
-        vocabulary = self._vocabulary()
-        return {w for w in words if w in vocabulary}
-
-    def corrections(self, words: list[str]) -> dict[str, list[tuple[str, float]]]:
+    def candidates(self, words: list[str]) -> dict[str, list[tuple[str, float]]]:
         vocabulary = self._vocabulary()
         found = {}
         for word in words:
+            if word in vocabulary:
+                found[word] = [(word, 1.0)]
+                continue
             scored = sorted(
                 ((candidate, similarity(word, candidate)) for candidate in vocabulary),
                 key=lambda pair: (-pair[1], pair[0]),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from catalog import art, search
 from catalog.filters import ProductFilter
 from catalog.models import Brand, Category, Product, StockLevel, StockLocation
-from catalog.queries import active_products
+from catalog.queries import active_products, in_category
 
 PAGE_SIZE = 24
 SORTS = [
@@ -32,9 +32,8 @@ def home(request):
 @require_safe
 def category(request, slug: str):
     current = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    params = request.GET.copy()
-    params["category"] = current.slug
-    return _listing(request, params, "catalog/category.html", {"category": current})
+    products = in_category(active_products(), current)
+    return _listing(request, request.GET, "catalog/category.html", {"category": current}, products)
 
 
 @require_safe
@@ -45,11 +44,11 @@ def search_page(request):
     params["search"] = text
     if not text:
         return render(request, "catalog/search.html", {**extra, "page": None, **_filter_choices(params)})
-    return _listing(request, params, "catalog/search.html", extra)
+    return _listing(request, params, "catalog/search.html", extra, active_products())
 
 
-def _listing(request, params, template: str, context: dict):
-    filters = ProductFilter(params, queryset=active_products())
+def _listing(request, params, template: str, context: dict, products):
+    filters = ProductFilter(params, queryset=products)
     page = None
     if filters.is_valid():
         page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))

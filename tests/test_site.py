@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_storefront_home_renders(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert b"Welcome to the shop" in response.content
+    assert b"Gear up for your next run" in response.content
     css = re.search(rb'href="(/static/css/site\.css)"', response.content)
     assert css and client.get(css.group(1).decode()).status_code == 200
 
