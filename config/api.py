@@ -9,7 +9,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.reverse import reverse
 
 from accounts import api as accounts_api
+from cart import api as cart_api
 from catalog import api as catalog_api
+from loyalty import api as loyalty_api
 
 
 class APIRootView(routers.APIRootView):
@@ -53,6 +55,8 @@ urlpatterns = [
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^", include(accounts_api.urlpatterns)),
+    re_path(r"^", include(cart_api.urlpatterns)),
+    re_path(r"^", include(loyalty_api.urlpatterns)),
     re_path(r"^staff/stock/?$", catalog_api.StaffStockView.as_view(), name="staff-stock"),
     *router.urls,
     re_path(r"^(?P<rest>.+)$", unknown_endpoint),

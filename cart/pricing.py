@@ -1,0 +1,104 @@
+"""The one place totals are computed: cart, cart page, checkout, orders and the sales agent.
+
+API.md's rules, in order, each amount rounded half up to the cent:
+1. subtotal = sum of unit price x quantity
+2. coupon_discount: percent of subtotal capped at max_discount, or a fixed amount; never above
+   the subtotal (whether the coupon applies at all is loyalty.services.check_coupon's call)
+3. loyalty_discount = (subtotal - coupon_discount) x tier rate
+4. points_discount = points / 100 dollars, at most what is left
+5. merchandise = subtotal - the three discounts; discount = their sum
+6. tax = 8% of merchandise; shipping = 0.00 when merchandise >= 50.00, else 5.99
+7. total = merchandise + tax + shipping
+"""
+
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+TAX_RATE = Decimal("0.08")
+FREE_SHIPPING_FROM = Decimal("50.00")
+SHIPPING = Decimal("5.99")
+POINTS_PER_DOLLAR = 100
+CURRENCY = "USD"
+
+
+def cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Line:
+    unit_price: Decimal
+    quantity: int
+
+
+@dataclass(frozen=True)
+class CouponTerms:
+    discount_type: str  # "percent" or "fixed"
+    discount_value: Decimal
+    max_discount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    coupon_discount: Decimal
+    loyalty_discount: Decimal
+    points_discount: Decimal
+    discount: Decimal
+    merchandise: Decimal
+    tax: Decimal
+    shipping: Decimal
+    total: Decimal
+    points_used: int
+    currency: str = CURRENCY
+
+    def as_dict(self) -> dict:
+        """Money as two-place strings, as the API sends it."""
+        return {
+            key: (f"{value:.2f}" if isinstance(value, Decimal) else value)
+            for key, value in asdict(self).items()
+        }
+
+
+def compute(
+    lines: list[Line],
+    *,
+    coupon: CouponTerms | None = None,
+    tier_rate: Decimal = ZERO,
+    points: int = 0,
+) -> Totals:
+    subtotal = cents(sum((line.unit_price * line.quantity for line in lines), ZERO))
+    if subtotal <= 0:
+        return Totals(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0)
+
+    coupon_discount = ZERO
+    if coupon is not None:
+        if coupon.discount_type == "percent":
+            coupon_discount = cents(subtotal * coupon.discount_value / 100)
+            if coupon.max_discount is not None:
+                coupon_discount = min(coupon_discount, cents(coupon.max_discount))
+        else:
+            coupon_discount = cents(coupon.discount_value)
+        coupon_discount = min(coupon_discount, subtotal)
+
+    loyalty_discount = cents((subtotal - coupon_discount) * tier_rate)
+    left = subtotal - coupon_discount - loyalty_discount
+    points_discount = min(cents(Decimal(max(points, 0)) / POINTS_PER_DOLLAR), left)
+    discount = coupon_discount + loyalty_discount + points_discount
+    merchandise = subtotal - discount
+    tax = cents(merchandise * TAX_RATE)
+    shipping = ZERO if merchandise >= FREE_SHIPPING_FROM else SHIPPING
+    return Totals(
+        subtotal=subtotal,
+        coupon_discount=coupon_discount,
+        loyalty_discount=loyalty_discount,
+        points_discount=points_discount,
+        discount=discount,
+        merchandise=merchandise,
+        tax=tax,
+        shipping=shipping,
+        total=merchandise + tax + shipping,
+        points_used=int(points_discount * POINTS_PER_DOLLAR),
+    )

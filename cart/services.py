@@ -1,0 +1,343 @@
+"""Every change to a cart, and the priced view of one that the API, pages and agent show."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from cart import pricing
+from cart.models import MAX_QUANTITY, Cart, CartItem, CheckoutSession
+from catalog.models import Product, ProductVariant
+from catalog.stock import InsufficientStock
+from config.errors import APIError
+from loyalty import services as loyalty
+from loyalty.tiers import BY_NAME
+
+CHECKOUT_MINUTES = 15
+
+
+class ProductNotFound(APIError):
+    status_code = 404
+    default_code = "product_not_found"
+    default_detail = "This product is not for sale."
+
+
+class CartItemNotFound(APIError):
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "No such item in your cart."
+
+
+class EmptyCart(APIError):
+    default_code = "empty_cart"
+    default_detail = "Your cart is empty."
+
+
+class CartNeedsAttention(APIError):
+    status_code = 409
+    default_code = "insufficient_stock"
+
+
+class SignInRequired(APIError):
+    status_code = 401
+    default_code = "not_authenticated"
+    default_detail = "Sign in to use coupons and points."
+
+
+# Finding the cart
+
+
+def cart_for(*, user=None, session=None, create: bool = True) -> Cart | None:
+    """The signed-in user's cart, else the session's; made on first use when ``create``."""
+    if user is not None and user.is_authenticated:
+        cart = Cart.objects.filter(user=user).first()
+        if cart is None and create:
+            cart, _ = Cart.objects.get_or_create(user=user)
+        return cart
+    if session is None:
+        return None
+    if session.session_key is None:
+        if not create:
+            return None
+        session.save()
+    cart = Cart.objects.filter(session_key=session.session_key).first()
+    if cart is None and create:
+        cart, _ = Cart.objects.get_or_create(session_key=session.session_key)
+    return cart
+
+
+@transaction.atomic
+def adopt_anonymous_cart(*, user, session_key: str | None) -> None:
+    """On sign-in: the visitor's cart joins the user's (quantities add up, capped at 99)."""
+    if not session_key:
+        return
+    visitor = Cart.objects.select_for_update().filter(session_key=session_key, user=None).first()
+    if visitor is None:
+        return
+    mine = cart_for(user=user)
+    _lock(mine)
+    for item in visitor.items.all():
+        existing = mine.items.filter(variant_id=item.variant_id).first()
+        if existing:
+            existing.quantity = min(MAX_QUANTITY, existing.quantity + item.quantity)
+            existing.save(update_fields=["quantity"])
+        else:
+            CartItem.objects.create(cart=mine, variant_id=item.variant_id, quantity=item.quantity)
+    if mine.coupon_id is None and visitor.coupon_id:
+        mine.coupon_id = visitor.coupon_id
+        mine.save(update_fields=["coupon", "updated_at"])
+    visitor.delete()
+
+
+def _lock(cart: Cart) -> Cart:
+    """Changes to one cart queue behind each other (two tabs adding at once)."""
+    return Cart.objects.select_for_update().get(pk=cart.pk)
+
+
+# Items
+
+
+def _variant_for(product: Product, *, color: str, size: str) -> ProductVariant:
+    variants = list(product.variants.all())
+    colors = sorted({v.color for v in variants if v.color})
+    sizes = sorted({v.size for v in variants if v.size}, key=lambda s: (len(s), s))
+    errors = {}
+    if colors and not color:
+        errors["color"] = [f"Choose a color: {', '.join(colors)}."]
+    elif color and color.lower() not in {c.lower() for c in colors}:
+        errors["color"] = [f"{product.name} comes in {', '.join(colors) or 'one color only'}."]
+    if sizes and not size:
+        errors["size"] = [f"Choose a size: {', '.join(sizes)}."]
+    elif size and size.lower() not in {s.lower() for s in sizes}:
+        errors["size"] = [f"{product.name} comes in sizes {', '.join(sizes) or 'one size only'}."]
+    if errors:
+        raise ValidationError(errors)
+    for variant in variants:
+        if variant.color.lower() == color.lower() and variant.size.lower() == size.lower():
+            return variant
+    raise ValidationError({"size": [f"{product.name} isn't made in {color} {size}.".replace("  ", " ")]})
+
+
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError({"quantity": [f"Choose a quantity from 1 to {MAX_QUANTITY}."]})
+
+
+def _check_stock(variant: ProductVariant, quantity: int) -> None:
+    if quantity > variant.stock:
+        options = ", ".join(p for p in (variant.color, variant.size) if p)
+        what = f"{variant.product.name} ({options})" if options else variant.product.name
+        message = f"Only {variant.stock} left of {what}." if variant.stock else f"{what} is sold out."
+        raise InsufficientStock(message, available=variant.stock)
+
+
+@transaction.atomic
+def add_item(*, cart: Cart, product_id: int, quantity: int, color: str = "", size: str = "") -> CartItem:
+    _check_quantity(quantity)
+    product = (
+        Product.objects.active().filter(pk=product_id)
+        .prefetch_related(Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "id")))
+        .first()
+    )
+    if product is None:
+        raise ProductNotFound()
+    variant = _variant_for(product, color=(color or "").strip(), size=(size or "").strip())
+    variant.product = product
+    _lock(cart)
+    item = cart.items.filter(variant=variant).first()
+    total = quantity + (item.quantity if item else 0)
+    if total > MAX_QUANTITY:
+        raise ValidationError({"quantity": [f"At most {MAX_QUANTITY} of one item per order."]})
+    _check_stock(variant, total)
+    if item:
+        CartItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + quantity)
+        item.quantity = total
+    else:
+        item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity)
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    return item
+
+
+@transaction.atomic
+def set_quantity(*, cart: Cart, item_id: int, quantity: int) -> CartItem | None:
+    """Change an item's quantity; 0 removes it (and returns None)."""
+    _lock(cart)
+    item = cart.items.select_related("variant__product").filter(pk=item_id).first()
+    if item is None:
+        raise CartItemNotFound()
+    if quantity == 0:
+        item.delete()
+        return None
+    _check_quantity(quantity)
+    if quantity > item.quantity:  # lowering a quantity is always allowed
+        _check_stock(item.variant, quantity)
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+@transaction.atomic
+def remove_item(*, cart: Cart, item_id: int) -> None:
+    _lock(cart)
+    if not cart.items.filter(pk=item_id).delete()[0]:
+        raise CartItemNotFound()
+
+
+# Coupons and points
+
+
+@transaction.atomic
+def apply_coupon(*, cart: Cart, user, code: str) -> None:
+    coupon = loyalty.find_coupon(code)
+    loyalty.check_coupon(coupon, user=user, subtotal=_priceable_subtotal(cart))
+    cart = _lock(cart)
+    cart.coupon = coupon
+    cart.save(update_fields=["coupon", "updated_at"])
+
+
+def remove_coupon(*, cart: Cart) -> None:
+    Cart.objects.filter(pk=cart.pk).update(coupon=None, updated_at=timezone.now())
+
+
+def redeem_points(*, cart: Cart, user, points: int) -> None:
+    """Put ``points`` towards this cart (0 takes them off); they leave the balance when the
+    order is paid."""
+    if user is None or not user.is_authenticated:
+        raise SignInRequired()
+    if points:
+        loyalty.check_redeemable(user=user, points=points)
+    Cart.objects.filter(pk=cart.pk).update(points_to_redeem=points, updated_at=timezone.now())
+
+
+# The priced cart
+
+
+@dataclass
+class CartLine:
+    item: CartItem
+    unit_price: object
+    problem: str | None = None  # unavailable, out_of_stock, insufficient_stock
+    available: int | None = None
+
+    @property
+    def subtotal(self):
+        return pricing.cents(self.unit_price * self.item.quantity)
+
+
+@dataclass
+class PricedCart:
+    cart: Cart
+    lines: list[CartLine]
+    totals: pricing.Totals
+    coupon_problem: APIError | None = None
+    points_problem: str | None = None
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.item.quantity for line in self.lines)
+
+    @property
+    def has_problems(self) -> bool:
+        return any(line.problem for line in self.lines)
+
+
+def _items(cart: Cart):
+    return cart.items.select_related("variant__product__brand").prefetch_related("variant__product__images")
+
+
+def _lines(cart: Cart) -> list[CartLine]:
+    if cart.pk is None:
+        return []
+    lines = []
+    for item in _items(cart):
+        variant = item.variant
+        line = CartLine(item=item, unit_price=variant.price)
+        if not variant.product.is_active:
+            line.problem = "unavailable"
+        elif variant.stock <= 0:
+            line.problem, line.available = "out_of_stock", 0
+        elif item.quantity > variant.stock:
+            line.problem, line.available = "insufficient_stock", variant.stock
+        lines.append(line)
+    return lines
+
+
+def _buyable(lines: list[CartLine]) -> list[pricing.Line]:
+    """What can be bought counts towards the totals; unavailable and sold-out lines don't."""
+    return [
+        pricing.Line(line.unit_price, line.item.quantity)
+        for line in lines
+        if line.problem not in ("unavailable", "out_of_stock")
+    ]
+
+
+def _priceable_subtotal(cart: Cart):
+    return pricing.compute(_buyable(_lines(cart))).subtotal
+
+
+def priced_cart(cart: Cart, *, user) -> PricedCart:
+    lines = _lines(cart)
+    buyable = _buyable(lines)
+    subtotal = pricing.compute(buyable).subtotal
+    coupon_terms, coupon_problem = None, None
+    if cart.coupon_id:
+        coupon = cart.coupon
+        try:
+            loyalty.check_coupon(coupon, user=user, subtotal=subtotal)
+            coupon_terms = pricing.CouponTerms(coupon.discount_type, coupon.discount_value, coupon.max_discount)
+        except loyalty.CouponError as problem:
+            coupon_problem = problem
+    points, points_problem = 0, None
+    signed_in = user is not None and user.is_authenticated
+    if cart.points_to_redeem and signed_in:
+        balance = loyalty.account_for(user).points
+        points = min(cart.points_to_redeem, balance)
+        if points < cart.points_to_redeem:
+            points_problem = f"You have {balance} points now; {points} are used."
+    tier_rate = BY_NAME[loyalty.tier_of(user)].rate if signed_in else BY_NAME["bronze"].rate
+    totals = pricing.compute(buyable, coupon=coupon_terms, tier_rate=tier_rate, points=points)
+    return PricedCart(cart=cart, lines=lines, totals=totals, coupon_problem=coupon_problem, points_problem=points_problem)
+
+
+@transaction.atomic
+def start_checkout(*, cart: Cart, user) -> CheckoutSession:
+    """Check stock and coupon again and freeze the priced cart for CHECKOUT_MINUTES."""
+    priced = priced_cart(cart, user=user)
+    if not priced.lines:
+        raise EmptyCart()
+    troubled = [line for line in priced.lines if line.problem]
+    if troubled:
+        line = troubled[0]
+        name = line.item.variant.product.name
+        raise CartNeedsAttention(
+            f"{name} can't be bought as it is in your cart ({line.problem.replace('_', ' ')}).",
+            item_id=line.item.pk, problem=line.problem, available=line.available,
+        )
+    if priced.coupon_problem is not None:
+        raise priced.coupon_problem
+    return CheckoutSession.objects.create(
+        cart=cart,
+        user=user if user is not None and user.is_authenticated else None,
+        items=[
+            {
+                "variant_id": line.item.variant_id,
+                "sku": line.item.variant.sku,
+                "quantity": line.item.quantity,
+                "price": f"{line.unit_price:.2f}",
+            }
+            for line in priced.lines
+        ],
+        totals=priced.totals.as_dict(),
+        expires_at=timezone.now() + timedelta(minutes=CHECKOUT_MINUTES),
+    )
+
+
+def item_count(*, user=None, session=None) -> int:
+    cart = cart_for(user=user, session=session, create=False)
+    if cart is None:
+        return 0
+    return sum(cart.items.values_list("quantity", flat=True))
+

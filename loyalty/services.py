@@ -1,0 +1,237 @@
+"""Points and coupons. Balances change only here, each change a ledger row, each decrement a
+conditional UPDATE so that concurrent spending can never take a balance below zero or a
+coupon past its limit."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import APIError
+from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
+from loyalty.tiers import at_least, next_tier, tier_for
+
+POINTS_PER_DOLLAR = 100  # points redeemed per dollar off
+
+
+class CouponError(APIError):
+    status_code = 400
+
+
+class CouponNotFound(CouponError):
+    status_code = 404
+    default_code = "coupon_not_found"
+    default_detail = "There is no coupon with this code."
+
+
+class CouponExpired(CouponError):
+    default_code = "coupon_expired"
+    default_detail = "This coupon has expired."
+
+
+class CouponNotYetValid(CouponError):
+    default_code = "coupon_not_yet_valid"
+    default_detail = "This coupon is not valid yet."
+
+
+class CouponTierRequired(CouponError):
+    status_code = 403
+    default_code = "coupon_tier_required"
+
+
+class CouponMinimumPurchase(CouponError):
+    default_code = "coupon_min_purchase"
+
+
+class CouponUsedUp(CouponError):
+    status_code = 409
+    default_code = "coupon_used_up"
+    default_detail = "This coupon has been used up."
+
+
+class InvalidPoints(APIError):
+    default_code = "invalid_points"
+
+
+class InsufficientPoints(APIError):
+    status_code = 409
+    default_code = "insufficient_points"
+
+
+# Accounts
+
+
+def account_for(user: User) -> LoyaltyAccount:
+    account = getattr(user, "loyalty_account", None)
+    if account is None:
+        account, _ = LoyaltyAccount.objects.get_or_create(user=user)
+        user.loyalty_account = account
+    return account
+
+
+def tier_of(user) -> str:
+    """The user's tier name; everyone not signed in is bronze."""
+    if user is None or not user.is_authenticated:
+        return "bronze"
+    return account_for(user).tier
+
+
+def _record(account_id: int, *, kind, points: int, order_id=None, reason="", created_by=None) -> PointsEntry:
+    balance = LoyaltyAccount.objects.filter(pk=account_id).values_list("points", flat=True).get()
+    return PointsEntry.objects.create(
+        account_id=account_id, kind=kind, points=points, balance_after=balance,
+        order_id=order_id, reason=reason, created_by=created_by,
+    )
+
+
+@transaction.atomic
+def earn_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
+    account = account_for(user)
+    LoyaltyAccount.objects.filter(pk=account.pk).update(
+        points=F("points") + points, lifetime_points=F("lifetime_points") + points
+    )
+    return _record(account.pk, kind=PointsEntry.Kind.EARN, points=points, order_id=order_id, reason=reason)
+
+
+@transaction.atomic
+def spend_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
+    """Take ``points`` off the balance, or raise InsufficientPoints: never below zero."""
+    account = account_for(user)
+    taken = LoyaltyAccount.objects.filter(pk=account.pk, points__gte=points).update(points=F("points") - points)
+    if not taken:
+        raise InsufficientPoints(
+            f"Not enough points: {points} needed.", balance=_balance(account.pk)
+        )
+    return _record(account.pk, kind=PointsEntry.Kind.REDEEM, points=-points, order_id=order_id, reason=reason)
+
+
+@transaction.atomic
+def reverse_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
+    """Give back (points > 0) or take back (points < 0) what an order moved. Taking back
+    also lowers lifetime points; neither goes below zero."""
+    account = LoyaltyAccount.objects.select_for_update().get(pk=account_for(user).pk)
+    change = max(points, -account.points)
+    account.points += change
+    if points < 0:
+        account.lifetime_points = max(0, account.lifetime_points + points)
+    account.save(update_fields=["points", "lifetime_points", "updated_at"])
+    return _record(account.pk, kind=PointsEntry.Kind.REVERSAL, points=change, order_id=order_id, reason=reason)
+
+
+@transaction.atomic
+def adjust_points(*, user: User, points: int, reason: str, staff: User | None = None) -> PointsEntry:
+    """A staff correction; a negative one can't take the balance below zero."""
+    if not reason.strip():
+        raise InvalidPoints("Say why the points are adjusted.", field="reason")
+    account = account_for(user)
+    if points < 0:
+        taken = LoyaltyAccount.objects.filter(pk=account.pk, points__gte=-points).update(points=F("points") + points)
+        if not taken:
+            raise InsufficientPoints(
+                f"The balance is {_balance(account.pk)}; it can't go below zero.", balance=_balance(account.pk)
+            )
+    else:
+        LoyaltyAccount.objects.filter(pk=account.pk).update(
+            points=F("points") + points, lifetime_points=F("lifetime_points") + points
+        )
+    return _record(account.pk, kind=PointsEntry.Kind.ADJUSTMENT, points=points, reason=reason.strip(), created_by=staff)
+
+
+def _balance(account_id: int) -> int:
+    return LoyaltyAccount.objects.filter(pk=account_id).values_list("points", flat=True).get()
+
+
+def check_redeemable(*, user: User, points: int) -> None:
+    """Points to put towards a cart: a positive multiple of 100, at most the balance."""
+    if points <= 0 or points % POINTS_PER_DOLLAR:
+        raise InvalidPoints("Redeem points in positive multiples of 100.", field="points")
+    balance = account_for(user).points
+    if points > balance:
+        raise InsufficientPoints(f"You have {balance} points.", balance=balance)
+
+
+def profile(user: User) -> dict:
+    account = account_for(user)
+    tier = tier_for(account.lifetime_points)
+    following = next_tier(tier)
+    return {
+        "tier": tier.name,
+        "points": account.points,
+        "lifetime_points": account.lifetime_points,
+        "discount_percent": tier.discount_percent,
+        "benefits": list(tier.benefits),
+        "next_tier": following.name if following else None,
+        "points_to_next_tier": max(0, following.min_points - account.lifetime_points) if following else 0,
+    }
+
+
+# Coupons
+
+
+def find_coupon(code: str) -> Coupon:
+    coupon = Coupon.objects.by_code(code).first()
+    if coupon is None or not coupon.is_active:
+        raise CouponNotFound()
+    return coupon
+
+
+def check_coupon(coupon: Coupon, *, user, subtotal: Decimal, now=None) -> None:
+    """Raise the CouponError saying why ``coupon`` can't apply now, if it can't."""
+    now = now or timezone.now()
+    if not coupon.is_active:
+        raise CouponNotFound()
+    if coupon.valid_from > now:
+        raise CouponNotYetValid(f"{coupon.code} is valid from {coupon.valid_from:%B %-d, %Y}.")
+    if coupon.valid_until is not None and coupon.valid_until <= now:
+        raise CouponExpired(f"{coupon.code} expired on {coupon.valid_until:%B %-d, %Y}.")
+    if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
+        raise CouponUsedUp()
+    tier = tier_of(user)
+    if not at_least(tier, coupon.min_tier):
+        raise CouponTierRequired(
+            f"{coupon.code} is for {coupon.min_tier.title()} members and above.", min_tier=coupon.min_tier
+        )
+    if coupon.per_user_limit is not None and user is not None and user.is_authenticated:
+        used = CouponRedemption.objects.filter(coupon=coupon, user=user).count()
+        if used >= coupon.per_user_limit:
+            raise CouponUsedUp("You have already used this coupon.")
+    if subtotal < coupon.min_purchase:
+        raise CouponMinimumPurchase(
+            f"{coupon.code} needs a subtotal of at least ${coupon.min_purchase}.",
+            min_purchase=str(coupon.min_purchase),
+        )
+
+
+def usable_coupons(user) -> list[Coupon]:
+    """Coupons this user can use now (a minimum purchase is shown, not checked)."""
+    tier = tier_of(user)
+    coupons = Coupon.objects.valid_at(timezone.now())
+    used = {}
+    if user is not None and user.is_authenticated:
+        for coupon_id in CouponRedemption.objects.filter(user=user).values_list("coupon_id", flat=True):
+            used[coupon_id] = used.get(coupon_id, 0) + 1
+    return [
+        c for c in coupons
+        if at_least(tier, c.min_tier)
+        and (c.usage_limit is None or c.times_used < c.usage_limit)
+        and (c.per_user_limit is None or used.get(c.pk, 0) < c.per_user_limit)
+    ]
+
+
+@transaction.atomic
+def redeem_coupon(*, coupon: Coupon, user: User, order_id: int | None = None) -> CouponRedemption:
+    """Count one use, at the moment an order is paid. The conditional UPDATE makes the
+    usage limit hold under concurrent orders."""
+    if coupon.per_user_limit is not None:
+        # Serialise this user's redemptions of this coupon.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if CouponRedemption.objects.filter(coupon=coupon, user=user).count() >= coupon.per_user_limit:
+            raise CouponUsedUp("You have already used this coupon.")
+    limited = Coupon.objects.filter(pk=coupon.pk)
+    if coupon.usage_limit is not None:
+        limited = limited.filter(times_used__lt=F("usage_limit"))
+    if not limited.update(times_used=F("times_used") + 1):
+        raise CouponUsedUp()
+    return CouponRedemption.objects.create(coupon=coupon, user=user, order_id=order_id)
