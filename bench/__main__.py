@@ -2,6 +2,7 @@
 catalog endpoint with wrk, print the table and rewrite the generated part of docs/PERFORMANCE.md."""
 
 import argparse
+import os
 import shlex
 import signal
 import sys
@@ -78,6 +79,7 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     load.wrk_binary()
 
+    load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     settings = {}
     if not args.reuse_db:
         print(f"Recreating {db.DATABASE} and seeding {args.products:,} products", flush=True)
@@ -110,7 +112,7 @@ def main(argv=None) -> None:
     for name, by_endpoint in results.items():
         print(f"\n{name}\n{report.table(by_endpoint)}")
         if name == "gunicorn":
-            print("\n".join(report.targets(by_endpoint, int(facts["products"]))))
+            print("\n".join(report.targets(by_endpoint, facts["products"])))
     if args.no_doc:
         return
     settings.update({
@@ -118,10 +120,13 @@ def main(argv=None) -> None:
         "load": (f"wrk from its own process, {args.threads} thread, {args.connections} connections, "
                  f"{args.duration:g} s per endpoint after one {args.warmup:g} s warm-up over every path"),
         "environment": ("DEBUG=0, PostgreSQL (`shop_bench`), Redis db 8 (cache, channel layer), "
-                        "CONN_MAX_AGE=60, SECURE_SSL_REDIRECT=0, LOG_LEVEL=WARNING: the one-line-per-"
-                        "request access log is off, or it would be part of every figure; "
-                        "DJANGO_SETTINGS_MODULE=bench.settings only adds the trivial view"),
-        "client and server share the machine": "wrk takes part of one of the cores",
+                        "SECURE_SSL_REDIRECT=0, LOG_LEVEL=WARNING: the one-line-per-request access "
+                        "log is off, or writing it would be part of every figure; "
+                        "DJANGO_SETTINGS_MODULE=bench.settings only adds the trivial view; "
+                        "CONN_MAX_AGE=60 (the default) under gunicorn, 0 under daphne (see "
+                        "bench/servers.py: persistent connections per ASGI thread exhaust PostgreSQL)"),
+        "machine sharing": (f"wrk, PostgreSQL and Redis run on the same {os.cpu_count()} cores as the "
+                            f"server; load average before the run {load_before}"),
     })
     command = shlex.join(["python", "-m", "bench", *(argv if argv is not None else sys.argv[1:])])
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

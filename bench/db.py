@@ -68,12 +68,12 @@ def product_ids(count: int, seed: int = 7) -> list[int]:
     return random.Random(seed).sample(ids, min(count, len(ids)))
 
 
-def facts() -> dict[str, str]:
+def facts() -> dict:
     with psycopg.connect(DATABASE_URL) as conn:
         return {
-            "products": str(conn.execute("SELECT count(*) FROM catalog_product").fetchone()[0]),
-            "variants": str(conn.execute("SELECT count(*) FROM catalog_productvariant").fetchone()[0]),
-            "stock levels": str(conn.execute("SELECT count(*) FROM catalog_stocklevel").fetchone()[0]),
+            "products": conn.execute("SELECT count(*) FROM catalog_product").fetchone()[0],
+            "variants": conn.execute("SELECT count(*) FROM catalog_productvariant").fetchone()[0],
+            "stock levels": conn.execute("SELECT count(*) FROM catalog_stocklevel").fetchone()[0],
             "PostgreSQL": conn.execute("SHOW server_version").fetchone()[0],
             "Redis": redis.Redis.from_url(REDIS_URL).info("server")["redis_version"],
         }

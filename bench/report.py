@@ -77,9 +77,9 @@ def versions() -> dict[str, str]:
     return found
 
 
-def document(*, command: str, date: str, settings: dict[str, str], facts: dict[str, str],
+def document(*, command: str, date: str, settings: dict[str, str], facts: dict,
              endpoints: list[Endpoint], results: dict[str, dict[str, Result]]) -> str:
-    products = int(facts["products"])
+    products = facts["products"]
     out = [
         "# Performance of the catalog API",
         "",
@@ -104,7 +104,7 @@ def document(*, command: str, date: str, settings: dict[str, str], facts: dict[s
         "- Endpoints (wrk cycles through each list of paths in turn):",
         *[f"  - {e.name}: {e.shown}" for e in endpoints],
         "",
-        "Data: " + ", ".join(f"{facts[k]} {k}" for k in ("products", "variants", "stock levels")) + ".",
+        "Data: " + ", ".join(f"{facts[k]:,} {k}" for k in ("products", "variants", "stock levels")) + ".",
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in machine().items()) + ".",
         "",
