@@ -63,6 +63,7 @@ class Result:
     non2xx: int
     socket_errors: int
     statuses: dict
+    other_cpu: float = 0.0  # share of the machine other processes used meanwhile (bench.quiet)
 
     @property
     def rps(self) -> float:

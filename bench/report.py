@@ -20,13 +20,14 @@ LIST_SHARE = 1 / 3
 def table(results: dict[str, Result]) -> str:
     ceiling = results[TRIVIAL].rps if TRIVIAL in results else 0
     rows = [
-        "| endpoint | req/s | p50 ms | p99 ms | errors | % of trivial |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| endpoint | req/s | p50 ms | p99 ms | errors | % of trivial | other CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
         errors = f"{r.errors:,}" + (f" ({_statuses(r)})" if r.errors else "")
         share = f"{100 * r.rps / ceiling:.0f}%" if ceiling else "n/a"
-        rows.append(f"| {name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {errors} | {share} |")
+        rows.append(f"| {name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {errors} | {share} "
+                    f"| {100 * r.other_cpu:.0f}% |")
     return "\n".join(rows)
 
 
@@ -96,7 +97,10 @@ def document(*, command: str, date: str, settings: dict[str, str], facts: dict,
         "req/s: completed responses per second over the run; p50/p99: latency percentiles from "
         "wrk's histogram (closed loop: each connection waits for its answer before the next "
         "request); errors: non-2xx answers plus socket errors and timeouts; % of trivial: req/s "
-        "as a share of the trivial view's on the same server.",
+        "as a share of the trivial view's on the same server; other CPU: the share of the "
+        "machine that processes other than the bench, the server, PostgreSQL and Redis used "
+        "during the run (bench/quiet.py; the bench waits for it to drop under 5% before each "
+        "endpoint). Where it is high, that row understates the server.",
         "",
         "## How",
         "",

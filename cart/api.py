@@ -36,24 +36,26 @@ def valid(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-class CartView(APIView):
+class CartAPIView(APIView):
     """Signed in (JWT or session) or not: a visitor's cart lives in their session."""
 
     permission_classes = [AllowAny]
 
+
+class CartView(CartAPIView):
     @extend_schema(responses=CartSerializer)
     def get(self, request):
         return cart_response(request)
 
 
-class CartItemsView(CartView):
+class CartItemsView(CartAPIView):
     @extend_schema(request=AddItemSerializer, responses={201: CartSerializer})
     def post(self, request):
         services.add_item(cart=current_cart(request), **valid(AddItemSerializer, request))
         return cart_response(request, status_code=status.HTTP_201_CREATED)
 
 
-class CartItemView(CartView):
+class CartItemView(CartAPIView):
     @extend_schema(request=QuantitySerializer, responses=CartSerializer)
     def put(self, request, item_id: int):
         quantity = valid(QuantitySerializer, request)["quantity"]
@@ -68,14 +70,14 @@ class CartItemView(CartView):
         return cart_response(request)
 
 
-class CartTotalView(CartView):
+class CartTotalView(CartAPIView):
     @extend_schema(responses=TotalsSerializer)
     def get(self, request):
         priced = services.priced_cart(current_cart(request, create=False), user=request.user)
         return Response(priced.totals.as_dict())
 
 
-class CheckoutView(CartView):
+class CheckoutView(CartAPIView):
     @extend_schema(request=None, responses={201: CheckoutSerializer})
     def post(self, request):
         checkout = services.start_checkout(cart=current_cart(request), user=request.user)

@@ -1,5 +1,6 @@
 """Every change to a cart, and the priced view of one that the API, pages and agent show."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -50,8 +51,12 @@ class SignInRequired(APIError):
 # Finding the cart
 
 
+SESSION_CART_KEY = "cart_token"
+
+
 def cart_for(*, user=None, session=None, create: bool = True) -> Cart | None:
-    """The signed-in user's cart, else the session's; made on first use when ``create``."""
+    """The signed-in user's cart, else the visitor's (a token in their session, which
+    survives the session key changing at sign-in); made on first use when ``create``."""
     if user is not None and user.is_authenticated:
         cart = Cart.objects.filter(user=user).first()
         if cart is None and create:
@@ -59,26 +64,25 @@ def cart_for(*, user=None, session=None, create: bool = True) -> Cart | None:
         return cart
     if session is None:
         return None
-    if session.session_key is None:
-        if not create:
-            return None
-        session.save()
-    cart = Cart.objects.filter(session_key=session.session_key).first()
+    token = session.get(SESSION_CART_KEY)
+    cart = Cart.objects.filter(session_key=token, user=None).first() if token else None
     if cart is None and create:
-        cart, _ = Cart.objects.get_or_create(session_key=session.session_key)
+        token = uuid.uuid4().hex
+        session[SESSION_CART_KEY] = token
+        cart = Cart.objects.create(session_key=token)
     return cart
 
 
 @transaction.atomic
-def adopt_anonymous_cart(*, user, session_key: str | None) -> None:
+def adopt_visitor_cart(*, user, session) -> None:
     """On sign-in: the visitor's cart joins the user's (quantities add up, capped at 99)."""
-    if not session_key:
+    token = session.pop(SESSION_CART_KEY, None)
+    if not token:
         return
-    visitor = Cart.objects.select_for_update().filter(session_key=session_key, user=None).first()
+    visitor = Cart.objects.select_for_update().filter(session_key=token, user=None).first()
     if visitor is None:
         return
-    mine = cart_for(user=user)
-    _lock(mine)
+    mine = _lock(cart_for(user=user))
     for item in visitor.items.all():
         existing = mine.items.filter(variant_id=item.variant_id).first()
         if existing:

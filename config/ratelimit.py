@@ -1,5 +1,6 @@
 """Fixed-window rate limits counted in the cache, so every server process shares them."""
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -22,22 +23,23 @@ class Verdict:
 def hit(rate: RateLimit, ident: str) -> Verdict:
     """Count one attempt by ``ident`` and say whether it is within ``rate``.
 
-    cache.add + cache.incr are atomic in Redis (and under a lock in local memory), so
-    concurrent attempts from several processes are all counted.
+    The window opens at the first attempt and lasts ``window_seconds``. cache.add and
+    cache.incr are atomic in Redis (and under a lock in local memory), so concurrent attempts
+    from several processes are all counted.
     """
     now = time.time()
-    window = int(now // rate.window_seconds)
-    key = f"ratelimit:{rate.name}:{ident}:{window}"
-    cache.add(key, 0, timeout=rate.window_seconds + 1)
+    key = f"ratelimit:{rate.name}:{ident}"
+    cache.add(f"{key}:opened", now, timeout=rate.window_seconds)
+    cache.add(key, 0, timeout=rate.window_seconds)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=rate.window_seconds + 1)
+    except ValueError:  # the window closed between add and incr
+        cache.add(key, 1, timeout=rate.window_seconds)
         count = 1
     if count <= rate.limit:
         return Verdict(allowed=True, retry_after=0)
-    retry_after = max(1, int((window + 1) * rate.window_seconds - now + 0.999))
-    return Verdict(allowed=False, retry_after=retry_after)
+    opened = cache.get(f"{key}:opened", now)
+    return Verdict(allowed=False, retry_after=max(1, math.ceil(opened + rate.window_seconds - now)))
 
 
 def client_ip(request) -> str:

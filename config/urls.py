@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("cart.urls")),
+    path("", include("loyalty.urls")),
     path("", include("catalog.urls")),
 ]
 

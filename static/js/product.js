@@ -17,6 +17,8 @@ function render() {
     const quantity = variant ? variant.locations[row.dataset.locationId] ?? 0 : 0;
     row.querySelector("[data-quantity]").textContent = quantity > 0 ? quantity : "None";
   }
+  const addButton = page.querySelector("[data-add-to-cart]");
+  addButton.disabled = !variant || variant.stock <= 0;
   if (!variant) {
     status.textContent = "This combination is not made.";
     return;

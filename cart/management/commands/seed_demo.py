@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import DEMO_LOGINS, create_demo_users
 from catalog.demo import seed_catalog
 from catalog.models import Product
+from loyalty.demo import seed_loyalty
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, products: int, seed: int, if_empty: bool, **options):
         create_demo_users()
+        seed_loyalty()
         existing = Product.objects.count()
         if existing and if_empty:
             self.stdout.write(f"The catalog already has {existing} products; none added.")
