@@ -27,6 +27,8 @@ def parse_args(argv):
     p.add_argument("-c", "--connections", type=int, default=32, help="concurrent connections (default 32)")
     p.add_argument("-d", "--duration", type=float, default=10, help="seconds per endpoint (default 10)")
     p.add_argument("--warmup", type=float, default=5, help="seconds of warm-up over every path (default 5)")
+    p.add_argument("--single", default="search",
+                   help="endpoints to measure again with one connection, as NAME @1 (default search)")
     p.add_argument("--threads", type=int, default=1,
                    help="wrk threads (default 1: leaves the second core to the server)")
     p.add_argument("--retries", type=int, default=2,
@@ -59,23 +61,27 @@ def measure(server: servers.Server, to_measure: list[Endpoint], args, work_dir: 
     if args.warmup > 0:
         print(f"  warm-up {args.warmup:g} s over {len(everything)} paths", flush=True)
         load.run(server.url, everything, seconds=args.warmup, name="warmup", **options)
+    runs = [(e.name, e, args.connections) for e in to_measure]
+    # Latency with one connection: what a request costs when it needn't queue behind others.
+    runs += [(f"{e.name} @1", e, 1) for e in to_measure if e.name in args.single.split(",")]
     results = {}
     server_group = {server.process.pid}
-    for endpoint in to_measure:
+    for name, endpoint, connections in runs:
         # Someone else's burst of work mid-run skews the row: measure again (a few times at
         # most) and keep the run they disturbed least.
         for attempt in range(1 + args.retries):
             quiet.wait_until_quiet(server_group)
             with quiet.OtherLoad(server_group) as other:
-                result = load.run(server.url, endpoint.paths, seconds=args.duration, name=endpoint.name, **options)
+                result = load.run(server.url, endpoint.paths, seconds=args.duration, name=endpoint.name,
+                                  **{**options, "connections": connections})
             result.other_cpu = other.share
-            if endpoint.name not in results or result.other_cpu < results[endpoint.name].other_cpu:
-                results[endpoint.name] = result
+            if name not in results or result.other_cpu < results[name].other_cpu:
+                results[name] = result
             if result.other_cpu < 0.10:
                 break
-            print(f"  {endpoint.name}: other processes used {100 * other.share:.0f}% of the CPUs", flush=True)
-        result = results[endpoint.name]
-        print(f"  {endpoint.name:<12} {result.rps:8,.0f} req/s  p50 {result.p50_ms:7.1f} ms"
+            print(f"  {name}: other processes used {100 * other.share:.0f}% of the CPUs", flush=True)
+        result = results[name]
+        print(f"  {name:<12} {result.rps:8,.0f} req/s  p50 {result.p50_ms:7.1f} ms"
               f"  p99 {result.p99_ms:7.1f} ms  errors {result.errors}"
               f"  other CPU {100 * result.other_cpu:.0f}%", flush=True)
     return results

@@ -63,6 +63,7 @@ class Result:
     non2xx: int
     socket_errors: int
     statuses: dict
+    connections: int = 0
     other_cpu: float = 0.0  # share of the machine other processes used meanwhile (bench.quiet)
 
     @property
@@ -100,4 +101,5 @@ def run(base_url: str, paths: list[str], *, connections: int, seconds: float, th
         p50_ms=r["p50_us"] / 1000, p90_ms=r["p90_us"] / 1000, p99_ms=r["p99_us"] / 1000,
         max_ms=r["max_us"] / 1000, non2xx=r["non2xx"],
         socket_errors=r["connect"] + r["read"] + r["write"] + r["timeout"], statuses=r["statuses"],
+        connections=connections,
     )

@@ -63,7 +63,7 @@ class OtherLoad:
         return False
 
 
-def wait_until_quiet(skip_groups: set[int], *, below: float = 0.05, timeout: float = 120) -> float:
+def wait_until_quiet(skip_groups: set[int], *, below: float = 0.05, timeout: float = 30) -> float:
     """Wait until other processes use less than ``below`` of the machine for 2 s in a row;
     returns their share when it stopped waiting (after ``timeout``, whatever it is)."""
     deadline = time.monotonic() + timeout

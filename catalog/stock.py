@@ -111,3 +111,118 @@ def recount_totals() -> int:
         .values("total")
     )
     return Product.objects.update(stock=Coalesce(Subquery(variant_sum), 0))
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Units of a variant taken from (or given back to) one location."""
+
+    variant_id: int
+    location_id: int
+    quantity: int
+
+
+@transaction.atomic
+def reserve(items: list[tuple[int, int]]) -> list[Allocation]:
+    """Take ``[(variant_id, quantity)]`` from stock, warehouses first, then stores; all or
+    nothing. Raises InsufficientStock naming the first variant that falls short.
+
+    The levels of every variant involved are locked (by primary key, the same order for every
+    caller) before anything is counted, so concurrent checkouts queue and none can oversell.
+    """
+    wanted: dict[int, int] = {}
+    for variant_id, quantity in items:
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    levels = list(
+        StockLevel.objects.select_for_update()
+        .filter(variant_id__in=wanted, location__is_active=True)
+        .select_related("location")
+        .order_by("pk")
+    )
+    allocations = []
+    for variant_id in sorted(wanted):
+        needed = wanted[variant_id]
+        own = sorted(
+            (level for level in levels if level.variant_id == variant_id),
+            key=lambda level: (level.location.kind != StockLocation.Kind.WAREHOUSE, level.location_id),
+        )
+        available = sum(level.quantity for level in own)
+        if available < needed:
+            variant = ProductVariant.objects.select_related("product").get(pk=variant_id)
+            options = ", ".join(part for part in (variant.color, variant.size) if part)
+            what = f"{variant.product.name} ({options})" if options else variant.product.name
+            raise InsufficientStock(f"Only {available} left of {what}.", available=available, sku=variant.sku)
+        for level in own:
+            if needed == 0:
+                break
+            taken = min(level.quantity, needed)
+            if taken:
+                allocations.append(Allocation(variant_id, level.location_id, taken))
+                needed -= taken
+    _move(allocations, sign=-1, levels={(lv.variant_id, lv.location_id): lv for lv in levels})
+    return allocations
+
+
+@transaction.atomic
+def release(allocations: list[Allocation]) -> None:
+    """Put reserved or sold units back where they came from (declines, cancellations, returns)."""
+    if not allocations:
+        return
+    variant_ids = {a.variant_id for a in allocations}
+    levels = (
+        StockLevel.objects.select_for_update()
+        .filter(variant_id__in=variant_ids)
+        .select_related("location")
+        .order_by("pk")
+    )
+    by_key = {(lv.variant_id, lv.location_id): lv for lv in levels}
+    for allocation in allocations:
+        if (allocation.variant_id, allocation.location_id) not in by_key:
+            level, _ = StockLevel.objects.get_or_create(
+                variant_id=allocation.variant_id, location_id=allocation.location_id
+            )
+            by_key[(level.variant_id, level.location_id)] = StockLevel.objects.select_related(
+                "location"
+            ).select_for_update().get(pk=level.pk)
+    _move(allocations, sign=1, levels=by_key)
+
+
+def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> None:
+    """Apply allocations to the locked levels, then the totals, then announce each change."""
+    per_variant: dict[int, int] = {}
+    for allocation in allocations:
+        level = levels[(allocation.variant_id, allocation.location_id)]
+        level.quantity += sign * allocation.quantity
+        level.save(update_fields=["quantity", "updated_at"])
+        per_variant[allocation.variant_id] = per_variant.get(allocation.variant_id, 0) + sign * allocation.quantity
+    variants = {
+        v.pk: v for v in ProductVariant.objects.filter(pk__in=per_variant).select_related("product").order_by("pk")
+    }
+    for variant_id in sorted(per_variant):
+        ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + per_variant[variant_id])
+    per_product: dict[int, int] = {}
+    for variant_id, delta in per_variant.items():
+        product_id = variants[variant_id].product_id
+        per_product[product_id] = per_product.get(product_id, 0) + delta
+    for product_id in sorted(per_product):
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + per_product[product_id])
+    totals = dict(
+        ProductVariant.objects.filter(pk__in=per_variant).values_list("pk", "stock")
+    )
+    product_totals = dict(Product.objects.filter(pk__in=per_product).values_list("pk", "stock"))
+    now = timezone.now()
+    for allocation in allocations:
+        level = levels[(allocation.variant_id, allocation.location_id)]
+        variant = variants[allocation.variant_id]
+        change = StockChange(
+            product_id=variant.product_id,
+            variant_id=variant.pk,
+            sku=variant.sku,
+            location_id=level.location_id,
+            location=level.location.name,
+            new_quantity=level.quantity,
+            variant_stock=totals[variant.pk],
+            product_stock=product_totals[variant.product_id],
+            at=now,
+        )
+        transaction.on_commit(lambda change=change: stock_changed.send(sender=StockChange, change=change))

@@ -12,6 +12,7 @@ from accounts import api as accounts_api
 from cart import api as cart_api
 from catalog import api as catalog_api
 from loyalty import api as loyalty_api
+from orders import api as orders_api
 
 
 class APIRootView(routers.APIRootView):
@@ -57,6 +58,7 @@ urlpatterns = [
     re_path(r"^", include(accounts_api.urlpatterns)),
     re_path(r"^", include(cart_api.urlpatterns)),
     re_path(r"^", include(loyalty_api.urlpatterns)),
+    re_path(r"^", include(orders_api.urlpatterns)),
     re_path(r"^staff/stock/?$", catalog_api.StaffStockView.as_view(), name="staff-stock"),
     *router.urls,
     re_path(r"^(?P<rest>.+)$", unknown_endpoint),

@@ -160,6 +160,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 
+# Payments: the gateway class, and the mock's behaviour (see orders/payments.py).
+
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="orders.payments.MockGateway")
+PAYMENT_FAILURE_RATE = env.float("PAYMENT_FAILURE_RATE", default=0.0)
+PAYMENT_DELAY_SECONDS = env.float("PAYMENT_DELAY_SECONDS", default=0.2)
+# Orders left in pending_payment longer than this are released by the cleanup job.
+ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=15)
+
 # Internationalization
 
 LANGUAGE_CODE = "en-us"

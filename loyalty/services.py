@@ -235,3 +235,11 @@ def redeem_coupon(*, coupon: Coupon, user: User, order_id: int | None = None) ->
     if not limited.update(times_used=F("times_used") + 1):
         raise CouponUsedUp()
     return CouponRedemption.objects.create(coupon=coupon, user=user, order_id=order_id)
+
+
+@transaction.atomic
+def release_coupon(*, coupon_id: int, user: User, order_id: int) -> None:
+    """Undo redeem_coupon for an order that was not paid or was cancelled."""
+    deleted, _ = CouponRedemption.objects.filter(coupon_id=coupon_id, user=user, order_id=order_id).delete()
+    if deleted:
+        Coupon.objects.filter(pk=coupon_id, times_used__gt=0).update(times_used=F("times_used") - 1)

@@ -1,0 +1,109 @@
+from rest_framework import serializers
+
+from cart.serializers import TotalsSerializer
+from orders.models import Order, Return
+
+
+class OrderItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    variant_id = serializers.IntegerField(allow_null=True)
+    sku = serializers.CharField()
+    product_name = serializers.CharField()
+    color = serializers.CharField()
+    size = serializers.CharField()
+    quantity = serializers.IntegerField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    subtotal = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class PaymentSerializer(serializers.Serializer):
+    payment_id = serializers.CharField()
+    transaction_id = serializers.CharField()
+    status = serializers.CharField(source="payment_status")
+    method = serializers.CharField(source="payment_label")
+
+
+class ShippingAddressSerializer(serializers.Serializer):
+    name = serializers.CharField(source="ship_name")
+    street = serializers.CharField(source="ship_street")
+    city = serializers.CharField(source="ship_city")
+    state = serializers.CharField(source="ship_state")
+    zip_code = serializers.CharField(source="ship_zip_code")
+    country = serializers.CharField(source="ship_country")
+
+
+class ReturnSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Return.Status.choices)
+    refund_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    created_at = serializers.DateTimeField()
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_number = serializers.CharField(source="number", allow_null=True)
+    status = serializers.ChoiceField(choices=Order.Status.choices)
+    items = OrderItemSerializer(many=True, source="items.all")
+    totals = TotalsSerializer()
+    payment = PaymentSerializer(source="*")
+    shipping_address = ShippingAddressSerializer(source="*")
+    coupon_code = serializers.CharField()
+    tracking_number = serializers.CharField()
+    carrier = serializers.CharField()
+    estimated_delivery = serializers.DateField(allow_null=True)
+    points_earned = serializers.IntegerField()
+    points_redeemed = serializers.IntegerField()
+    refunded_total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    returns = ReturnSummarySerializer(many=True, source="returns.all")
+    created_at = serializers.DateTimeField()
+
+
+class PlaceOrderSerializer(serializers.Serializer):
+    address_id = serializers.IntegerField(min_value=1)
+    payment_method_id = serializers.IntegerField(min_value=1)
+    checkout_id = serializers.UUIDField(required=False, allow_null=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class TrackingSerializer(serializers.Serializer):
+    order_number = serializers.CharField(source="number", allow_null=True)
+    tracking_number = serializers.CharField()
+    carrier = serializers.CharField()
+    status = serializers.CharField()
+    history = HistorySerializer(many=True, source="history.all")
+    estimated_delivery = serializers.DateField(allow_null=True)
+
+
+class ReturnItemInputSerializer(serializers.Serializer):
+    order_item_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=99)
+
+
+class ReturnRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    items = ReturnItemInputSerializer(many=True, allow_empty=False)
+
+
+class ReturnSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_id = serializers.IntegerField()
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    refund_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    points_reversed = serializers.IntegerField()
+    note = serializers.CharField()
+
+
+class StatusStepSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["processing", "shipped", "out_for_delivery", "delivered"])
+    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300)
