@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cart.urls")),
     path("", include("loyalty.urls")),
+    path("", include("orders.urls")),
     path("", include("catalog.urls")),
 ]
 

@@ -1,0 +1,124 @@
+"""Storefront checkout and order pages. Thin: orders.services places, cancels and returns."""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Address, PaymentMethod
+from cart import services as cart_services
+from config.errors import APIError
+from orders import services
+from orders.models import Order
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def checkout(request):
+    cart = cart_services.cart_for(user=request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            placed = services.place_order(
+                user=request.user,
+                address_id=_int(request.POST.get("address_id")),
+                payment_method_id=_int(request.POST.get("payment_method_id")),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except APIError as exc:
+            error = str(exc.detail)
+        else:
+            messages.success(request, f"Thank you! Order {placed.order.number} is confirmed.")
+            return redirect("orders:detail", order_id=placed.order.pk)
+    priced = cart_services.priced_cart(cart, user=request.user)
+    if not priced.lines:
+        return redirect("cart:cart")
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "priced": priced,
+            "addresses": Address.objects.owned_by(request.user),
+            "payment_methods": PaymentMethod.objects.owned_by(request.user),
+            "chosen_address": _int(request.POST.get("address_id")),
+            "chosen_method": _int(request.POST.get("payment_method_id")),
+            # A fresh key per attempt: a double click can't order twice, a retry after a decline can.
+            "idempotency_key": uuid.uuid4().hex,
+            "error": error,
+        },
+        status=402 if error else 200,
+    )
+
+
+@login_required
+def history(request):
+    orders = Order.objects.filter(user=request.user).prefetch_related("items")[:50]
+    return render(request, "orders/history.html", {"orders": orders})
+
+
+@login_required
+def detail(request, order_id: int):
+    try:
+        order = services.order_of(request.user, order_id)
+    except services.OrderNotFound:
+        return render(request, "404.html", status=404)
+    returnable = (
+        order.status == Order.Status.DELIVERED
+        and order.delivered_at is not None
+        and timezone.now() <= order.delivered_at + timedelta(days=services.RETURN_DAYS)
+    )
+    return render(
+        request,
+        "orders/detail.html",
+        {"order": order, "cancellable": order.status in services.CANCELLABLE, "returnable": returnable},
+    )
+
+
+def _attempt(request, action, done: str) -> None:
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except APIError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, done)
+
+
+@login_required
+@require_POST
+def cancel(request, order_id: int):
+    _attempt(request, lambda: services.cancel(user=request.user, order_id=order_id), "Your order is cancelled and refunded.")
+    return redirect("orders:detail", order_id=order_id)
+
+
+@login_required
+@require_POST
+def request_return(request, order_id: int):
+    items = [
+        {"order_item_id": _int(key.removeprefix("qty-")), "quantity": _int(value)}
+        for key, value in request.POST.items()
+        if key.startswith("qty-") and _int(value) > 0
+    ]
+    reason = request.POST.get("reason", "").strip()
+    if not items or not reason:
+        messages.error(request, "Choose what to return and tell us why.")
+    else:
+        _attempt(
+            request,
+            lambda: services.request_return(user=request.user, order_id=order_id, reason=reason, items=items),
+            "Return requested. We'll email you a label.",
+        )
+    return redirect("orders:detail", order_id=order_id)

@@ -1,0 +1,88 @@
+"""Checkout, confirmation, history, detail with tracking, cancel and return on the storefront."""
+
+import pytest
+
+from orders.models import Order
+from tests.orders.conftest import add_to_cart
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shopper(client, user):
+    client.force_login(user)
+    return client
+
+
+def add(client, product, quantity=1):
+    response = client.post("/cart/add/", {"product_id": product.pk, "quantity": quantity})
+    assert response.status_code == 302
+
+
+def test_checkout_page_places_the_order(shopper, socks, address, good_card):
+    add(shopper, socks, 2)
+    page = shopper.get("/checkout/").content.decode()
+    assert "1 Main St" in page and "Visa •••• 4242" in page and "Place order · $32.99" in page
+    key = page.split('name="idempotency_key" value="')[1].split('"')[0]
+    response = shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": key})
+    order = Order.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/orders/{order.pk}/"
+    detail = shopper.get(response["Location"]).content.decode()
+    assert f"Order {order.number}" in detail and "is confirmed" in detail
+    assert "UPS" in detail and "Awaiting payment" in detail and "Payment approved" in detail
+    # A double submit of the same form does not order twice.
+    again = shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": key})
+    assert again.status_code == 302 and Order.objects.count() == 1
+    assert order.number in shopper.get("/account/orders/").content.decode()
+
+
+def test_a_decline_shows_the_reason_and_keeps_the_cart(shopper, socks, address, bad_card):
+    add(shopper, socks)
+    response = shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": bad_card.pk, "idempotency_key": "x1"})
+    assert response.status_code == 402
+    html = response.content.decode()
+    assert "Your card was declined." in html and "Your cart is unchanged" in html
+    assert shopper.get("/api/cart").json()["item_count"] == 1
+
+
+def test_cancel_and_return_from_the_order_page(shopper, user, socks, address, good_card, django_user_model):
+    from orders import services
+
+    add(shopper, socks, 2)
+    shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": "a"})
+    order = Order.objects.get()
+    assert "Cancel order" in shopper.get(f"/orders/{order.pk}/").content.decode()
+    shopper.post(f"/orders/{order.pk}/cancel/")
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+
+    add(shopper, socks, 2)
+    shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": "b"})
+    second = Order.objects.exclude(pk=order.pk).get()
+    for step in ("processing", "shipped", "out_for_delivery", "delivered"):
+        services.advance(order_id=second.pk, status=step)
+    page = shopper.get(f"/orders/{second.pk}/").content.decode()
+    assert "Request a return" in page and "Cancel order" not in page
+    item = second.items.get()
+    shopper.post(f"/orders/{second.pk}/return/", {f"qty-{item.pk}": "1", "reason": "Too warm"})
+    assert second.returns.get().status == "requested"
+    assert "Return requested" in shopper.get(f"/orders/{second.pk}/").content.decode()
+
+
+def test_another_users_order_page_is_a_404(client, other_user, user_api, socks, address, good_card):
+    add_to_cart(user_api, socks)
+    order_id = user_api.post("/api/orders", {"address_id": address.pk, "payment_method_id": good_card.pk}, format="json").json()["id"]
+    client.force_login(other_user)
+    assert client.get(f"/orders/{order_id}/").status_code == 404
+
+
+def test_staff_ship_orders_from_the_admin(client, user_api, socks, address, good_card, django_user_model):
+    add_to_cart(user_api, socks)
+    order_id = user_api.post("/api/orders", {"address_id": address.pk, "payment_method_id": good_card.pk}, format="json").json()["id"]
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026"))
+    for action in ("mark_processing", "mark_shipped"):
+        response = client.post("/admin/orders/order/", {"action": action, "_selected_action": [order_id]})
+        assert response.status_code == 302
+    assert Order.objects.get(pk=order_id).status == "shipped"
+    skipped = client.post("/admin/orders/order/", {"action": "mark_processing", "_selected_action": [order_id]}, follow=True)
+    assert "can&#x27;t become processing" in skipped.content.decode()
