@@ -87,7 +87,7 @@ class Order(models.Model):
     def totals(self) -> dict:
         fields = ["subtotal", "coupon_discount", "loyalty_discount", "points_discount", "discount",
                   "merchandise", "tax", "shipping", "total"]
-        return {**{f: f"{getattr(self, f):.2f}" for f in fields}, "points_used": self.points_redeemed, "currency": self.currency}
+        return {**{f: getattr(self, f) for f in fields}, "points_used": self.points_redeemed, "currency": self.currency}
 
 
 class OrderItem(models.Model):
