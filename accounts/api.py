@@ -24,12 +24,7 @@ from accounts.serializers import (
     UserSerializer,
 )
 from config.ratelimit import client_ip
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+from config.web import validated as _valid
 
 
 class PublicAuthView(APIView):

@@ -14,6 +14,7 @@ from accounts.forms import AddressForm, PaymentMethodForm, ProfileForm, SigninFo
 from accounts.models import Address, PaymentMethod
 from config.errors import APIError
 from config.ratelimit import client_ip
+from config.web import attempt
 
 
 def _next_url(request, default: str = "/account/") -> str:
@@ -143,10 +144,5 @@ def make_default(request, pk: int, model):
 
 
 def _row_action(request, action, done: str):
-    try:
-        action()
-    except APIError as exc:
-        messages.error(request, str(exc.detail))
-    else:
-        messages.success(request, done)
+    attempt(request, action, done)
     return redirect("accounts:account")

@@ -11,8 +11,8 @@ class Endpoint:
 
     @property
     def shown(self) -> str:
-        """The paths for the report, shortened when they only differ by id."""
-        if len(self.paths) > 12:
+        """The paths for the report; the long lists are the ones that only differ by id."""
+        if len(self.paths) > 20:
             return f"`{self.paths[0]}` … over {len(self.paths)} product ids"
         return ", ".join(f"`{p}`" for p in self.paths)
 

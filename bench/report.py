@@ -101,10 +101,12 @@ def document(*, command: str, date: str, settings: dict[str, str], facts: dict,
         "req/s: completed responses per second over the run; p50/p99: latency percentiles from "
         "wrk's histogram (closed loop: each connection waits for its answer before the next "
         "request); errors: non-2xx answers plus socket errors and timeouts; % of trivial: req/s "
-        "as a share of the trivial view's on the same server; other CPU: the share of the "
-        "machine that processes other than the bench, the server, PostgreSQL and Redis used "
-        "during the run (bench/quiet.py; the bench waits for it to drop under 5% before each "
-        "endpoint). Where it is high, that row understates the server.",
+        "as a share of the trivial view's on the same server; NAME @1: the same paths over a "
+        "single connection, the latency of a request that does not queue behind others; other "
+        "CPU: the share of the machine that processes other than the bench, the server, "
+        "PostgreSQL and Redis used during the run (bench/quiet.py: the bench waits for it to "
+        "drop under 5% before each endpoint, and measures again, twice at most, when it tops "
+        "10%). A row with a high figure understates the server.",
         "",
         "## How",
         "",

@@ -1,17 +1,13 @@
 from django.contrib import admin
 
 from cart.models import Cart, CartItem
+from config.admin import ReadOnlyInline
 
 
-class CartItemInline(admin.TabularInline):
+class CartItemInline(ReadOnlyInline):
     model = CartItem
-    extra = 0
     fields = ("variant", "quantity", "added_at")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Cart)

@@ -16,6 +16,7 @@ from cart.serializers import (
     QuantitySerializer,
     TotalsSerializer,
 )
+from config.web import validated as valid
 from loyalty.serializers import CodeSerializer, PointsSerializer
 
 
@@ -28,12 +29,6 @@ def current_cart(request, *, create: bool = True) -> Cart:
 def cart_response(request, *, status_code: int = 200) -> Response:
     priced = services.priced_cart(current_cart(request, create=False), user=request.user)
     return Response(CartSerializer(priced).data, status=status_code)
-
-
-def valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CartAPIView(APIView):

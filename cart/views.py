@@ -1,14 +1,13 @@
 """The cart page and its forms. Thin: cart.services does the work and the pricing."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from cart import services
 from cart.models import Cart
-from config.errors import APIError
+from config.web import attempt
 from loyalty.services import usable_coupons
 
 
@@ -22,21 +21,6 @@ def _int(value, default: int = 0) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def _attempt(request, action, done: str) -> bool:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except APIError as exc:
-        messages.error(request, str(exc.detail))
-    else:
-        if done:
-            messages.success(request, done)
-        return True
-    return False
 
 
 def _back(request, default: str = "/cart/"):
@@ -55,7 +39,7 @@ def cart_page(request):
 
 @require_POST
 def add(request):
-    added = _attempt(
+    added = attempt(
         request,
         lambda: services.add_item(
             cart=_cart(request),
@@ -72,7 +56,7 @@ def add(request):
 @require_POST
 def update(request, item_id: int):
     quantity = _int(request.POST.get("quantity"), -1)
-    _attempt(
+    attempt(
         request,
         lambda: services.set_quantity(cart=_cart(request), item_id=item_id, quantity=quantity),
         "Cart updated." if quantity else "Removed from your cart.",
@@ -82,17 +66,17 @@ def update(request, item_id: int):
 
 @require_POST
 def remove(request, item_id: int):
-    _attempt(request, lambda: services.remove_item(cart=_cart(request), item_id=item_id), "Removed from your cart.")
+    attempt(request, lambda: services.remove_item(cart=_cart(request), item_id=item_id), "Removed from your cart.")
     return redirect("cart:cart")
 
 
 @require_POST
 def coupon(request):
     if request.POST.get("remove"):
-        _attempt(request, lambda: services.remove_coupon(cart=_cart(request)), "Coupon removed.")
+        attempt(request, lambda: services.remove_coupon(cart=_cart(request)), "Coupon removed.")
     else:
         code = request.POST.get("code", "")
-        _attempt(
+        attempt(
             request,
             lambda: services.apply_coupon(cart=_cart(request), user=request.user, code=code),
             f"Coupon {code.strip().upper()} applied.",
@@ -106,7 +90,7 @@ def points(request):
     if chosen < 0:
         messages.error(request, "Enter a number of points, in hundreds.")
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.redeem_points(cart=_cart(request), user=request.user, points=chosen),
             "Points updated.",

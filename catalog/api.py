@@ -28,6 +28,7 @@ from catalog.serializers import (
     StockLevelUpdateSerializer,
 )
 from config.pagination import LimitOffset
+from config.web import validated
 
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
@@ -111,9 +112,7 @@ class StaffStockView(APIView):
 
     @extend_schema(request=StockLevelUpdateSerializer, responses=StockChangeSerializer)
     def put(self, request):
-        data = StockLevelUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        change = stock.set_stock_level(**data.validated_data)
+        change = stock.set_stock_level(**validated(StockLevelUpdateSerializer, request))
         return Response(StockChangeSerializer(change).data)
 
 

@@ -6,19 +6,15 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from config.admin import ReadOnlyInline
 from loyalty import services
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
 
 
-class RedemptionInline(admin.TabularInline):
+class RedemptionInline(ReadOnlyInline):
     model = CouponRedemption
-    extra = 0
     fields = ("user", "order_id", "created_at")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Coupon)
@@ -34,16 +30,11 @@ class CouponAdmin(admin.ModelAdmin):
         return f"{coupon.times_used} / {coupon.usage_limit}" if coupon.usage_limit else str(coupon.times_used)
 
 
-class PointsEntryInline(admin.TabularInline):
+class PointsEntryInline(ReadOnlyInline):
     model = PointsEntry
-    extra = 0
     fields = ("created_at", "kind", "points", "balance_after", "order_id", "reason", "created_by")
     readonly_fields = fields
-    can_delete = False
     ordering = ("-created_at", "-id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class AdjustForm(forms.Form):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from config.web import validated
 from loyalty import services
 from loyalty.serializers import (
     AdjustPointsSerializer,
@@ -60,9 +61,7 @@ class StaffAdjustPointsView(APIView):
 
     @extend_schema(request=AdjustPointsSerializer, responses={201: PointsEntrySerializer})
     def post(self, request):
-        serializer = AdjustPointsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(AdjustPointsSerializer, request)
         customer = get_object_or_404(User, pk=data["user_id"])
         entry = services.adjust_points(
             user=customer, points=data["points"], reason=data["reason"], staff=request.user

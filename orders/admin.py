@@ -3,20 +3,10 @@ that work on many rows at once."""
 
 from django.contrib import admin, messages
 
+from config.admin import ReadOnlyInline
 from config.errors import APIError
 from orders import services
 from orders.models import Order, OrderItem, Return, ReturnItem, StatusChange
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderItemInline(ReadOnlyInline):

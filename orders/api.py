@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.pagination import page_params
+from config.web import validated as valid
 from orders import services
 from orders.serializers import (
     OrderSerializer,
@@ -24,12 +25,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
     description="Retrying with the same key returns the first result and never charges twice.",
 )
-
-
-def valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class OrdersView(APIView):

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Address, PaymentMethod
 from cart import services as cart_services
 from config.errors import APIError
+from config.web import attempt
 from orders import services
 from orders.models import Order
 
@@ -85,22 +85,10 @@ def detail(request, order_id: int):
     )
 
 
-def _attempt(request, action, done: str) -> None:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except APIError as exc:
-        messages.error(request, str(exc.detail))
-    else:
-        messages.success(request, done)
-
-
 @login_required
 @require_POST
 def cancel(request, order_id: int):
-    _attempt(request, lambda: services.cancel(user=request.user, order_id=order_id), "Your order is cancelled and refunded.")
+    attempt(request, lambda: services.cancel(user=request.user, order_id=order_id), "Your order is cancelled and refunded.")
     return redirect("orders:detail", order_id=order_id)
 
 
@@ -116,7 +104,7 @@ def request_return(request, order_id: int):
     if not items or not reason:
         messages.error(request, "Choose what to return and tell us why.")
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.request_return(user=request.user, order_id=order_id, reason=reason, items=items),
             "Return requested. We'll email you a label.",

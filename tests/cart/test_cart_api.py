@@ -5,7 +5,6 @@ import pytest
 from catalog import stock
 from catalog.models import Product
 from tests.catalog import builders
-from tests.conftest import bearer_client
 
 pytestmark = pytest.mark.django_db
 

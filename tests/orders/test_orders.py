@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from catalog.models import Product, StockLevel
+from catalog.models import StockLevel
 from loyalty import services as loyalty
 from loyalty.models import Coupon, LoyaltyAccount, PointsEntry
 from orders import services
 from orders.models import Order
-from tests.catalog import builders
 from tests.conftest import bearer_client
 from tests.orders.conftest import add_to_cart, card, place
 

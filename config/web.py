@@ -1,0 +1,29 @@
+"""Small helpers the apps' thin views share: parse a body, report a service's outcome."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+from config.errors import APIError
+
+
+def validated(serializer_class, request) -> dict:
+    """The request body through a DRF serializer, or a 400 in the error envelope."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def attempt(request, action, done: str = "") -> bool:
+    """Run a service call for a page; its refusal becomes an error message, success ``done``."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except APIError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        if done:
+            messages.success(request, done)
+        return True
+    return False
