@@ -69,7 +69,7 @@ def measure(server: servers.Server, to_measure: list[Endpoint], args, work_dir: 
     for name, endpoint, connections in runs:
         # Someone else's burst of work mid-run skews the row: measure again (a few times at
         # most) and keep the run they disturbed least.
-        for attempt in range(1 + args.retries):
+        for _ in range(1 + args.retries):
             quiet.wait_until_quiet(server_group)
             with quiet.OtherLoad(server_group) as other:
                 result = load.run(server.url, endpoint.paths, seconds=args.duration, name=endpoint.name,
@@ -101,7 +101,7 @@ def main(argv=None) -> None:
     load.wrk_binary()
 
     load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    settings = {}
+    settings = {"setup": f"the existing {db.DATABASE} database (--reuse-db)"}
     if not args.reuse_db:
         print(f"Recreating {db.DATABASE} and seeding {args.products:,} products", flush=True)
         db.recreate_database()

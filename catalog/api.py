@@ -55,7 +55,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         params.is_valid(raise_exception=True)
         text, limit = params.validated_data["q"], params.validated_data["limit"]
         query = search.parse(text)
-        matches = search.search(active_products(), text)
+        matches = search.search(active_products(), query)
         results = list(matches[:limit])
         count = len(results) if len(results) < limit else matches.count()
         body = {

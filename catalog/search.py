@@ -112,10 +112,10 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def search(queryset: QuerySet, text: str) -> QuerySet:
-    """``queryset`` narrowed to products matching ``text``, annotated with ``search_score``
-    and ordered best first."""
-    query = parse(text)
+def search(queryset: QuerySet, text: str | ParsedQuery) -> QuerySet:
+    """``queryset`` narrowed to products matching ``text`` (or an already parsed query),
+    annotated with ``search_score`` and ordered best first."""
+    query = text if isinstance(text, ParsedQuery) else parse(text)
     if query.is_empty:
         return queryset.none().annotate(search_score=RawSQL("0", (), output_field=FloatField()))
     engine = get_engine()

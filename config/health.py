@@ -17,9 +17,12 @@ CHECK_TIMEOUT_SECONDS = 3
 
 
 def check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()  # this runs in a worker thread of its own: leave nothing open
 
 
 def check_cache() -> None:
@@ -52,11 +55,15 @@ async def _outcome(name: str, check) -> str:
 
 @require_safe
 async def health(request):
-    parts = {
-        "database": await _outcome("database", sync_to_async(check_database)),
-        "cache": await _outcome("cache", sync_to_async(check_cache)),
-        "channel_layer": await _outcome("channel_layer", check_channel_layer),
+    # Concurrently and each in its own thread, so one part that hangs can't make the others
+    # look down too.
+    checks = {
+        "database": sync_to_async(check_database, thread_sensitive=False),
+        "cache": sync_to_async(check_cache, thread_sensitive=False),
+        "channel_layer": check_channel_layer,
     }
+    outcomes = await asyncio.gather(*(_outcome(name, check) for name, check in checks.items()))
+    parts = dict(zip(checks, outcomes))
     healthy = all(state == "ok" for state in parts.values())
     body = {"status": "ok" if healthy else "unavailable", **parts}
     return JsonResponse(body, status=200 if healthy else 503)
