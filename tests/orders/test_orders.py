@@ -280,3 +280,11 @@ def test_staff_reject_a_return(user_api, staff_api, socks, address, good_card):
     assert (rejected["status"], rejected["note"]) == ("rejected", "Worn")
     # The units can be asked for again.
     assert user_api.post(f"/api/orders/{order['id']}/return", {"reason": "y", "items": [{"order_item_id": order["items"][0]["id"], "quantity": 1}]}, format="json").status_code == 201
+
+
+def test_order_list_runs_a_fixed_number_of_queries(user_api, socks, address, good_card, django_assert_max_num_queries):
+    for _ in range(6):
+        add_to_cart(user_api, socks)
+        assert place(user_api, address, good_card).status_code == 201
+    with django_assert_max_num_queries(6):  # user, count, orders, items, history, returns
+        assert user_api.get("/api/orders").json()["count"] == 6
