@@ -1,5 +1,6 @@
-"""python -m bench: seed a fresh PostgreSQL database, serve the app as production does, load each
-catalog endpoint with wrk, print the table and rewrite the generated part of docs/PERFORMANCE.md."""
+"""python -m bench: on the seeded PostgreSQL database (seeded first when missing), serve the app as
+production does, load each catalog endpoint with wrk and place orders with concurrent shoppers
+(bench/orders.py), print the tables and rewrite the generated part of docs/PERFORMANCE.md."""
 
 import argparse
 import os
@@ -12,20 +13,25 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import db, load, quiet, report, servers
+from bench import db, load, orders, quiet, report, servers
 from bench.endpoints import Endpoint, endpoints
+
+ORDERS = "orders"
 
 
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--products", type=int, default=50_000, help="products to seed (default 50000)")
-    p.add_argument("--reuse-db", action="store_true",
-                   help=f"keep the existing {db.DATABASE} database instead of recreating and seeding it")
+    p.add_argument("--reseed", action="store_true",
+                   help=f"recreate and seed {db.DATABASE} even when it exists (by default an existing, "
+                        "seeded one is reused, after `migrate`)")
+    p.add_argument("--reuse-db", action="store_true", help="the default now; kept for old commands")
     p.add_argument("--servers", default="gunicorn",
-                   help="comma-separated, in order: gunicorn, daphne (default gunicorn)")
+                   help="catalog endpoints: comma-separated, in order: gunicorn, daphne (default gunicorn); "
+                        "orders always run on gunicorn")
     p.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
-    p.add_argument("-c", "--connections", type=int, default=32, help="concurrent connections (default 32)")
-    p.add_argument("-d", "--duration", type=float, default=10, help="seconds per endpoint (default 10)")
+    p.add_argument("-c", "--connections", type=int, default=32, help="concurrent connections; orders: clients (default 32)")
+    p.add_argument("-d", "--duration", type=float, default=10, help="seconds per endpoint, and per order run (default 10)")
     p.add_argument("--warmup", type=float, default=5, help="seconds of warm-up over every path (default 5)")
     p.add_argument("--single", default="search",
                    help="endpoints to measure again with one connection, as NAME @1 (default search)")
@@ -33,11 +39,25 @@ def parse_args(argv):
                    help="wrk threads (default 1: leaves the second core to the server)")
     p.add_argument("--retries", type=int, default=2,
                    help="measure an endpoint again when other processes took over 10%% of the CPUs (default 2)")
-    p.add_argument("--only", help="comma-separated endpoint names to measure (trivial is always kept)")
+    p.add_argument("--only", help="comma-separated scenarios: catalog endpoint names (trivial is always kept "
+                                  f"with them) and/or {ORDERS!r}; default: everything")
+    p.add_argument("--users", type=int, default=64, help="orders: shopper accounts (default 64; at least -c)")
+    p.add_argument("--spread", type=int, default=2000,
+                   help="orders: products the uncontended setup buys from (default 2000)")
+    p.add_argument("--hot-stock", type=int, default=200, help="orders: units of the hot product (default 200)")
+    p.add_argument("--payment-delays", default="0,0.2",
+                   type=lambda text: [float(x) for x in text.split(",") if x.strip()],
+                   help="orders: PAYMENT_DELAY_SECONDS values, each a server run of its own; the first is "
+                        "the headline (default 0,0.2: the mock gateway's wait off, then its default)")
     p.add_argument("--doc", type=Path, default=db.ROOT / "docs" / "PERFORMANCE.md",
                    help="report to rewrite (default docs/PERFORMANCE.md)")
     p.add_argument("--no-doc", action="store_true", help="print the table only")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    known = {e.name for e in endpoints([])} | {ORDERS}
+    unknown = set(args.only.split(",")) - known if args.only else set()
+    if unknown:
+        p.error(f"--only: unknown {', '.join(sorted(unknown))}; choose from {', '.join(sorted(known))}")
+    return args
 
 
 def smoke_test(base_url: str, to_measure: list[Endpoint]) -> None:
@@ -101,23 +121,29 @@ def main(argv=None) -> None:
     load.wrk_binary()
 
     load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    settings = {"setup": f"the existing {db.DATABASE} database (--reuse-db)"}
-    if not args.reuse_db:
-        print(f"Recreating {db.DATABASE} and seeding {args.products:,} products", flush=True)
+    wanted = set(args.only.split(",")) if args.only else None
+    run_orders = wanted is None or ORDERS in wanted
+    catalog_wanted = wanted is None or bool(wanted - {ORDERS})
+    if args.reseed or not db.seeded():
+        why = "--reseed" if args.reseed else f"no seeded {db.DATABASE} database"
+        print(f"Recreating {db.DATABASE} and seeding {args.products:,} products ({why})", flush=True)
         db.recreate_database()
         migrate = db.manage("migrate", "--no-input", "-v", "0", timeout=600)
         seed = db.manage("seed_demo", "--products", str(args.products), timeout=3600)
         db.analyze()
-        settings["setup"] = (f"fresh database; migrate {migrate:.1f} s, "
-                             f"`seed_demo --products {args.products}` {seed:.1f} s, then VACUUM ANALYZE")
+        setup = (f"fresh database; migrate {migrate:.1f} s, "
+                 f"`seed_demo --products {args.products}` {seed:.1f} s, then VACUUM ANALYZE")
+    else:
+        migrate = db.manage("migrate", "--no-input", "-v", "0", timeout=600)
+        setup = f"the existing seeded {db.DATABASE} database, reused (`--reseed` recreates it); migrate {migrate:.1f} s"
+    settings = {"setup": setup}
     facts = db.facts()
-    all_endpoints = endpoints(db.product_ids(500))
-    wanted = set(args.only.split(",")) | {"trivial"} if args.only else None
-    to_measure = [e for e in all_endpoints if wanted is None or e.name in wanted]
+    all_endpoints = endpoints(db.product_ids(500)) if catalog_wanted else []
+    to_measure = [e for e in all_endpoints if wanted is None or e.name in wanted | {"trivial"}]
 
     results = {}
-    work_dir = Path(tempfile.mkdtemp(prefix="bench-"))  # kept: server logs and wrk scripts
-    for name in names:
+    work_dir = Path(tempfile.mkdtemp(prefix="bench-"))  # kept: server logs, wrk scripts, client configs
+    for name in names if to_measure else []:
         print(f"{name}: starting", flush=True)
         server = servers.start(name, workers=args.workers, log_dir=work_dir)
         try:
@@ -130,30 +156,76 @@ def main(argv=None) -> None:
         if any(r.errors for r in results[name].values()):
             print(f"  errors: see {server.log}", flush=True)
 
+    order_runs = []
+    if run_orders:
+        order_runs, prep = orders.measure(args, work_dir)
+
     for name, by_endpoint in results.items():
         print(f"\n{name}\n{report.table(by_endpoint)}")
         if name == "gunicorn":
             print("\n".join(report.targets(by_endpoint, facts["products"])))
+    if order_runs:
+        print(f"\norders (gunicorn)\n{orders.table(order_runs)}\n")
+        print("\n".join([*orders.hot_lines(order_runs), *orders.targets(order_runs)]))
+        print(f"\n{orders.machine_table(order_runs)}")
     if args.no_doc:
         return
-    settings.update({
-        "servers": ", ".join(f"`{servers.shown(n, args.workers)}`" for n in names),
-        "load": (f"wrk from its own process, {args.threads} thread, {args.connections} connections, "
-                 f"{args.duration:g} s per endpoint after one {args.warmup:g} s warm-up over every path"),
-        "environment": ("DEBUG=0, PostgreSQL (`shop_bench`), Redis db 8 (cache, channel layer), "
-                        "SECURE_SSL_REDIRECT=0, LOG_LEVEL=WARNING: the one-line-per-request access "
-                        "log is off, or writing it would be part of every figure; "
-                        "DJANGO_SETTINGS_MODULE=bench.settings only adds the trivial view; "
-                        "CONN_MAX_AGE=60 (the default) under gunicorn, 0 under daphne (see "
-                        "bench/servers.py: persistent connections per ASGI thread exhaust PostgreSQL)"),
-        "machine sharing": (f"wrk, PostgreSQL and Redis run on the same {os.cpu_count()} cores as the "
-                            f"server; load average before the run {load_before}"),
-    })
     command = shlex.join(["python", "-m", "bench", *(argv if argv is not None else sys.argv[1:])])
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    report.write(args.doc, report.document(
-        command=command, date=date, settings=settings, facts=facts,
-        endpoints=to_measure, results=results))
+    machine_sharing = (f"the load client, PostgreSQL and Redis run on the same {os.cpu_count()} cores as "
+                       f"the server; load average before the run {load_before}")
+    orders_section = None
+    if order_runs:
+        orders_section = orders.section(order_runs, command=command, date=date, settings={
+            "setup": (f"{setup}; {len(prep['users'])} shopper accounts (bench-shopper-NNN@example.com, one "
+                      f"address and the approved test card 4242 4242 4242 4242 each, made by bench/orderprep.py "
+                      f"and kept for later runs) with fresh JWT access tokens, {prep['seconds']:.1f} s; carts "
+                      f"emptied before each run; orders of earlier runs stay in the database"),
+            "server": (f"`{servers.shown('gunicorn', args.workers)}`, a fresh one per payment delay, with "
+                       f"PAYMENT_DELAY_SECONDS={' and '.join(f'{d:g}' for d in args.payment_delays)}: 0 turns "
+                       f"the mock gateway's simulated wait off; 0.2 s is its default, spent in "
+                       f"`get_gateway().authorize()` between the reserving and the completing transactions, "
+                       f"outside any lock, but inside the sync worker, which can serve nobody else meanwhile"),
+            "spread setup": (f"each client buys 1 unit of a different product each round, cycling through "
+                             f"{len(prep['spread']):,} products (one variant with at least 30 units from each, a "
+                             f"fixed sample): no two orders lock the same stock rows"),
+            "hot setup": (f"every client buys 1 unit of the same single-variant product, its stock first set "
+                          f"to {args.hot_stock} units through catalog.stock.set_stock_level (60% at the "
+                          f"warehouse, 40% at a store). Afterwards the database is checked: no stock level "
+                          f"below 0, units in paid (and pending) orders + units left = {args.hot_stock}, "
+                          f"Product.stock = the variant's stock = the sum of its levels, every unit sold "
+                          f"allocated to a location. The spread runs check the same totals on every product "
+                          f"sold"),
+            "load": (f"bench/orderclient.py, one asyncio process (standard library; its CPU share is in the "
+                     f"second table), {args.connections} clients, each a shopper with its own JWT, "
+                     f"{args.duration:g} s per run after one {args.warmup:g} s warm-up (spread); a round is "
+                     f"POST /api/cart/items then POST /api/orders with a fresh Idempotency-Key; gunicorn's sync "
+                     f"workers close the connection after each answer, so every request connects anew, as "
+                     f"with wrk"),
+            "environment": ("as for the catalog (bench/db.py: DEBUG=0, PostgreSQL `shop_bench`, Redis db 8, "
+                            "LOG_LEVEL=WARNING), with the settings' default database pool (DB_POOL on: "
+                            "CONN_MAX_AGE=0, a psycopg pool of at most 10 per worker); no coupons or points "
+                            "used; mock gateway"),
+            "machine sharing": machine_sharing,
+        })
+    catalog_section = None
+    if results:
+        settings.update({
+            "servers": ", ".join(f"`{servers.shown(n, args.workers)}`" for n in names),
+            "load": (f"wrk from its own process, {args.threads} thread, {args.connections} connections, "
+                     f"{args.duration:g} s per endpoint after one {args.warmup:g} s warm-up over every path"),
+            "environment": ("DEBUG=0, PostgreSQL (`shop_bench`), Redis db 8 (cache, channel layer), "
+                            "SECURE_SSL_REDIRECT=0, LOG_LEVEL=WARNING: the one-line-per-request access "
+                            "log is off, or writing it would be part of every figure; "
+                            "DJANGO_SETTINGS_MODULE=bench.settings only adds the trivial view; "
+                            "CONN_MAX_AGE=60 (the default) under gunicorn, 0 under daphne (see "
+                            "bench/servers.py: persistent connections per ASGI thread exhaust PostgreSQL)"),
+            "machine sharing": (f"wrk, PostgreSQL and Redis run on the same {os.cpu_count()} cores as the "
+                                f"server; load average before the run {load_before}"),
+        })
+        catalog_section = report.document(
+            command=command, date=date, settings=settings, facts=facts, endpoints=to_measure, results=results)
+    report.write(args.doc, catalog=catalog_section, orders=orders_section)
     print(f"\nWrote {args.doc}; server logs in {work_dir}")
 
 

@@ -43,6 +43,15 @@ def recreate_database() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()  # cached category tree, vocabulary version
 
 
+def seeded() -> bool:
+    """Whether the bench database exists and holds a catalog (then it is reused, not reseeded)."""
+    try:
+        with psycopg.connect(DATABASE_URL, connect_timeout=5) as conn:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM catalog_product)").fetchone()[0]
+    except psycopg.Error:  # no database, or no tables yet
+        return False
+
+
 def manage(*args: str, timeout: float) -> float:
     """Run manage.py with the bench settings; returns the seconds it took."""
     started = time.perf_counter()
@@ -64,7 +73,7 @@ def product_ids(count: int, seed: int = 7) -> list[int]:
     with psycopg.connect(DATABASE_URL) as conn:
         ids = [row[0] for row in conn.execute("SELECT id FROM catalog_product WHERE is_active ORDER BY id")]
     if not ids:
-        sys.exit(f"No products in {DATABASE}; run without --reuse-db to seed it.")
+        sys.exit(f"No products in {DATABASE}; run with --reseed to seed it.")
     return random.Random(seed).sample(ids, min(count, len(ids)))
 
 

@@ -58,14 +58,15 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start(name: str, *, workers: int, log_dir: Path) -> Server:
+def start(name: str, *, workers: int, log_dir: Path, extra_env: dict[str, str] | None = None,
+          log_name: str | None = None) -> Server:
     port = free_port()
-    log = log_dir / f"{name}.log"
+    log = log_dir / f"{log_name or name}.log"
     with open(log, "wb") as out:
         # A session of its own: Ctrl-C reaches only the bench, which then stops the server
         # (all its workers, through the process group) itself.
         process = subprocess.Popen(
-            command(name, port, workers), cwd=ROOT, env=environment(name),
+            command(name, port, workers), cwd=ROOT, env={**environment(name), **(extra_env or {})},
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     server = Server(name, port, log, process)

@@ -60,33 +60,13 @@ def set_stock_level(*, sku: str, location_id: int, quantity: int) -> StockChange
     if location is None:
         raise UnknownStock(f"No stock location {location_id}.")
     level, _ = StockLevel.objects.get_or_create(variant=variant, location=location)
-    level = StockLevel.objects.select_for_update().get(pk=level.pk)
+    level = StockLevel.objects.select_for_update().select_related("location").get(pk=level.pk)
     delta = quantity - level.quantity
-    level.quantity = quantity
-    level.save(update_fields=["quantity", "updated_at"])
-    return _apply_totals(variant, location, level.quantity, delta)
-
-
-def _apply_totals(variant, location, new_quantity: int, delta: int) -> StockChange:
-    if delta:
-        ProductVariant.objects.filter(pk=variant.pk).update(stock=F("stock") + delta)
-        Product.objects.filter(pk=variant.product_id).update(stock=F("stock") + delta)
-    variant_stock, product_stock = ProductVariant.objects.filter(pk=variant.pk).values_list(
-        "stock", "product__stock"
-    ).get()
-    change = StockChange(
-        product_id=variant.product_id,
-        variant_id=variant.pk,
-        sku=variant.sku,
-        location_id=location.pk,
-        location=location.name,
-        new_quantity=new_quantity,
-        variant_stock=variant_stock,
-        product_stock=product_stock,
-        at=timezone.now(),
+    changes = _move(
+        [Allocation(variant.pk, location.pk, abs(delta))], sign=1 if delta >= 0 else -1,
+        levels={(variant.pk, location.pk): level},
     )
-    transaction.on_commit(lambda: stock_changed.send(sender=StockChange, change=change))
-    return change
+    return changes[0]
 
 
 def load_levels(levels: list[StockLevel]) -> None:
@@ -187,8 +167,9 @@ def release(allocations: list[Allocation]) -> None:
     _move(allocations, sign=1, levels=by_key)
 
 
-def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> None:
-    """Apply allocations to the locked levels, then the totals, then announce each change."""
+def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> list[StockChange]:
+    """Apply allocations to the locked levels, then the variant and product totals (by primary
+    key), and announce each change once the transaction commits."""
     per_variant: dict[int, int] = {}
     for allocation in allocations:
         level = levels[(allocation.variant_id, allocation.location_id)]
@@ -211,6 +192,7 @@ def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> None:
     )
     product_totals = dict(Product.objects.filter(pk__in=per_product).values_list("pk", "stock"))
     now = timezone.now()
+    changes = []
     for allocation in allocations:
         level = levels[(allocation.variant_id, allocation.location_id)]
         variant = variants[allocation.variant_id]
@@ -225,4 +207,6 @@ def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> None:
             product_stock=product_totals[variant.product_id],
             at=now,
         )
+        changes.append(change)
         transaction.on_commit(lambda change=change: stock_changed.send(sender=StockChange, change=change))
+    return changes

@@ -116,10 +116,12 @@ def place_order(
         if earlier is not None:
             return _replay(earlier)
     try:
-        order = _reserve(
+        order, created = _reserve(
             user=user, address_id=address_id, payment_method_id=payment_method_id,
             checkout_id=checkout_id, idempotency_key=idempotency_key,
         )
+        if not created:
+            return _replay(order)
     except IntegrityError:
         # Another request with this key got there first, a moment ago.
         earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
@@ -162,8 +164,14 @@ def _replay(order: Order) -> Placed:
 
 
 @transaction.atomic
-def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_key) -> Order:
+def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_key) -> tuple[Order, bool]:
+    """The new pending order and True; or, when a request with the same key got the cart's
+    lock first, that request's order and False."""
     cart = Cart.objects.select_for_update().filter(user=user).first()
+    if idempotency_key:
+        earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier, False
     if cart is None:
         raise cart_services.EmptyCart()
     priced = cart_services.priced_cart(cart, user=user)
@@ -221,7 +229,7 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
     if order.coupon_id:
         loyalty.redeem_coupon(coupon=order.coupon, user=user, order_id=order.pk)
     _history(order, Status.PENDING_PAYMENT, "Order placed; awaiting payment.")
-    return order
+    return order, True
 
 
 def _record_allocations(order: Order, allocations: list[stock.Allocation]) -> None:
@@ -233,6 +241,9 @@ def _record_allocations(order: Order, allocations: list[stock.Allocation]) -> No
 
 @transaction.atomic
 def _complete(order: Order, result) -> Order:
+    # The cart before the order, as in _reserve: the same lock order everywhere, or a retry
+    # holding the cart while it checks the order's Idempotency-Key could deadlock with us.
+    cart = Cart.objects.select_for_update().filter(user=order.user_id).first()
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.points_redeemed:
         loyalty.spend_points(user=order.user, points=order.points_redeemed, order_id=order.pk, reason="Used on this order")
@@ -250,14 +261,13 @@ def _complete(order: Order, result) -> Order:
     order.tracking_number = "1Z" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16))
     order.estimated_delivery = add_business_days(now.date(), DELIVERY_BUSINESS_DAYS)
     order.save()
-    _clear_cart(order)
+    _clear_cart(order, cart)
     _history(order, Status.PAID, f"Payment approved ({order.payment_label}).")
     return order
 
 
-def _clear_cart(order: Order) -> None:
+def _clear_cart(order: Order, cart: Cart | None) -> None:
     """What was ordered leaves the cart, with the coupon and points used on it."""
-    cart = Cart.objects.filter(user=order.user).first()
     if cart is not None:
         cart.items.filter(variant_id__in=order.items.values("variant_id")).delete()
         Cart.objects.filter(pk=cart.pk).update(coupon=None, points_to_redeem=0)

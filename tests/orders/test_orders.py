@@ -148,7 +148,7 @@ def test_checkout_id_must_still_match(user_api, socks, address, good_card):
 
 def test_a_crash_before_payment_is_released_by_the_cleanup(user, socks, address, good_card, user_api):
     add_to_cart(user_api, socks, 4)
-    order = services._reserve(user=user, address_id=address.pk, payment_method_id=good_card.pk, checkout_id=None, idempotency_key=None)
+    order, _ = services._reserve(user=user, address_id=address.pk, payment_method_id=good_card.pk, checkout_id=None, idempotency_key=None)
     socks.refresh_from_db()
     assert socks.stock == 96
     assert services.release_stale_orders(older_than_minutes=15) == 0
