@@ -24,7 +24,7 @@ from accounts.serializers import (
     UserSerializer,
 )
 from config.ratelimit import client_ip
-from config.web import validated as _valid
+from config.web import validated
 
 
 class PublicAuthView(APIView):
@@ -37,7 +37,7 @@ class PublicAuthView(APIView):
 class SignupView(PublicAuthView):
     @extend_schema(request=SignupSerializer, responses={201: SignupResponseSerializer})
     def post(self, request):
-        user = services.register_user(**_valid(SignupSerializer, request))
+        user = services.register_user(**validated(SignupSerializer, request))
         body = {"user": UserSerializer(user).data, **tokens.issue_token_pair(user)}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -45,7 +45,7 @@ class SignupView(PublicAuthView):
 class SigninView(PublicAuthView):
     @extend_schema(request=SigninSerializer, responses={200: SigninResponseSerializer})
     def post(self, request):
-        data = _valid(SigninSerializer, request)
+        data = validated(SigninSerializer, request)
         user = services.sign_in(
             login=data["login"], password=data["password"], client_ip=client_ip(request), request=request
         )
@@ -62,7 +62,7 @@ class SigninView(PublicAuthView):
 class RefreshView(PublicAuthView):
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
     def post(self, request):
-        raw = _valid(RefreshSerializer, request)["refresh"]
+        raw = validated(RefreshSerializer, request)["refresh"]
         return Response(tokens.rotate_refresh_token(raw_refresh=raw))
 
 
@@ -71,7 +71,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=RefreshSerializer, responses={204: None})
     def post(self, request):
-        raw = _valid(RefreshSerializer, request)["refresh"]
+        raw = validated(RefreshSerializer, request)["refresh"]
         access_payload = getattr(request.auth, "payload", None)  # None under session auth
         tokens.log_out(user=request.user, raw_refresh=raw, access_payload=access_payload)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -94,7 +94,7 @@ class ProfileView(APIView):
 
     @extend_schema(request=ProfileSerializer, responses=UserSerializer)
     def put(self, request):
-        data = _valid(ProfileSerializer, request)
+        data = validated(ProfileSerializer, request)
         user = services.update_profile(user=request.user, **data)
         return Response(UserSerializer(user).data)
 
@@ -135,7 +135,7 @@ class AddressViewSet(OwnedViewSet):
     serializer_class = AddressSerializer
 
     def create(self, request):
-        address = services.add_address(user=request.user, **_valid(AddressSerializer, request))
+        address = services.add_address(user=request.user, **validated(AddressSerializer, request))
         return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
 
 
@@ -146,7 +146,7 @@ class PaymentMethodViewSet(OwnedViewSet):
 
     @extend_schema(request=PaymentMethodCreateSerializer, responses={201: PaymentMethodSerializer})
     def create(self, request):
-        data = _valid(PaymentMethodCreateSerializer, request)
+        data = validated(PaymentMethodCreateSerializer, request)
         method = services.add_payment_method(user=request.user, **data)
         return Response(PaymentMethodSerializer(method).data, status=status.HTTP_201_CREATED)
 

@@ -56,6 +56,18 @@ class OrderRun:
         return dict(sorted(self.client["codes"][kind].items()))
 
 
+def code_state() -> str:
+    """The code measured: the commit, and the app files changed since (others edit the tree)."""
+    def git(*args):
+        done = subprocess.run(["git", "--no-optional-locks", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.rstrip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
+               if not line[3:].startswith(("bench/", "docs/"))]
+    return f"commit {commit}" + (f" with uncommitted changes to {', '.join(changed)}" if changed else "")
+
+
 def _python(module: str, *args: str, timeout: float, env: dict | None = None) -> str:
     done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env or bench_env(),
                           capture_output=True, text=True, timeout=timeout)

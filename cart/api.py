@@ -16,7 +16,7 @@ from cart.serializers import (
     QuantitySerializer,
     TotalsSerializer,
 )
-from config.web import validated as valid
+from config.web import validated
 from loyalty.serializers import CodeSerializer, PointsSerializer
 
 
@@ -46,14 +46,14 @@ class CartView(CartAPIView):
 class CartItemsView(CartAPIView):
     @extend_schema(request=AddItemSerializer, responses={201: CartSerializer})
     def post(self, request):
-        services.add_item(cart=current_cart(request), **valid(AddItemSerializer, request))
+        services.add_item(cart=current_cart(request), **validated(AddItemSerializer, request))
         return cart_response(request, status_code=status.HTTP_201_CREATED)
 
 
 class CartItemView(CartAPIView):
     @extend_schema(request=QuantitySerializer, responses=CartSerializer)
     def put(self, request, item_id: int):
-        quantity = valid(QuantitySerializer, request)["quantity"]
+        quantity = validated(QuantitySerializer, request)["quantity"]
         services.set_quantity(cart=current_cart(request), item_id=int(item_id), quantity=quantity)
         return cart_response(request)
 
@@ -89,7 +89,7 @@ class ApplyCouponView(APIView):
 
     @extend_schema(request=CodeSerializer, responses=TotalsSerializer)
     def post(self, request):
-        code = valid(CodeSerializer, request)["code"]
+        code = validated(CodeSerializer, request)["code"]
         services.apply_coupon(cart=current_cart(request), user=request.user, code=code)
         return totals_response(request)
 
@@ -104,7 +104,7 @@ class RedeemPointsView(APIView):
 
     @extend_schema(request=PointsSerializer, responses=TotalsSerializer)
     def post(self, request):
-        points = valid(PointsSerializer, request)["points"]
+        points = validated(PointsSerializer, request)["points"]
         services.redeem_points(cart=current_cart(request), user=request.user, points=points)
         return totals_response(request)
 

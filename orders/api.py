@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.pagination import page_params
-from config.web import validated as valid
+from config.web import validated
 from orders import services
 from orders.serializers import (
     OrderSerializer,
@@ -41,7 +41,7 @@ class OrdersView(APIView):
     @extend_schema(parameters=[IDEMPOTENCY_KEY], request=PlaceOrderSerializer, responses={201: OrderSerializer})
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()[:128] or None
-        placed = services.place_order(user=request.user, idempotency_key=key, **valid(PlaceOrderSerializer, request))
+        placed = services.place_order(user=request.user, idempotency_key=key, **validated(PlaceOrderSerializer, request))
         order = services.order_of(request.user, placed.order.pk)
         response = Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
         if placed.replayed:
@@ -79,7 +79,7 @@ class ReturnView(APIView):
 
     @extend_schema(request=ReturnRequestSerializer, responses={201: ReturnSerializer})
     def post(self, request, order_id):
-        data = valid(ReturnRequestSerializer, request)
+        data = validated(ReturnRequestSerializer, request)
         made = services.request_return(user=request.user, order_id=order_id, **data)
         return Response(ReturnSerializer(made).data, status=status.HTTP_201_CREATED)
 
@@ -89,7 +89,7 @@ class StaffOrderStatusView(APIView):
 
     @extend_schema(request=StatusStepSerializer, responses=OrderSerializer)
     def post(self, request, order_id):
-        order = services.advance(order_id=order_id, by=request.user, **valid(StatusStepSerializer, request))
+        order = services.advance(order_id=order_id, by=request.user, **validated(StatusStepSerializer, request))
         return Response(OrderSerializer(services.order_of(order.user, order.pk)).data)
 
 
@@ -104,7 +104,7 @@ class StaffReturnView(APIView):
         elif self.action == "receive":
             made = services.receive_return(return_id=return_id, by=request.user)
         else:
-            made = services.reject_return(return_id=return_id, by=request.user, **valid(RejectSerializer, request))
+            made = services.reject_return(return_id=return_id, by=request.user, **validated(RejectSerializer, request))
         return Response(ReturnSerializer(made).data)
 
 
