@@ -138,13 +138,13 @@ def _cpu_by_pid() -> dict[int, tuple[str, int, float]]:
 
 class Watch:
     """During a run: CPU of the server and PostgreSQL (in cores), and what PostgreSQL's
-    backends for the bench database were doing, sampled every 0.2 s."""
+    backends for the bench database were doing, sampled every 0.1 s."""
 
     STATES = ("active", "lock", "idle in transaction")
 
     def __init__(self, server_group: int):
         self.server_group = server_group
-        self.cpu, self.pg = {}, {}
+        self.cpu, self.pg, self.lock_events = {}, {}, {}
 
     def __enter__(self):
         self._stop = threading.Event()
@@ -156,14 +156,18 @@ class Watch:
         return self
 
     def _sample(self):
-        while not self._stop.wait(0.2):
-            row = self._conn.execute(
-                "SELECT count(*) FILTER (WHERE state = 'active' AND wait_event_type IS DISTINCT FROM 'Lock'),"
-                " count(*) FILTER (WHERE wait_event_type = 'Lock'),"
-                " count(*) FILTER (WHERE state = 'idle in transaction')"
-                " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
-                " AND backend_type = 'client backend'", (DATABASE,)).fetchone()
-            self._samples.append(row)
+        while not self._stop.wait(0.1):
+            rows = self._conn.execute(
+                "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = %s"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'", (DATABASE,)).fetchall()
+            lock_waits = [event for state, kind, event in rows if kind == "Lock"]
+            self._samples.append((
+                sum(1 for state, kind, _ in rows if state == "active" and kind != "Lock"),
+                len(lock_waits),
+                sum(1 for state, _, _ in rows if state == "idle in transaction"),
+            ))
+            for event in lock_waits:
+                self.lock_events[event] = self.lock_events.get(event, 0) + 1
 
     def __exit__(self, *exc):
         self._stop.set()
@@ -181,6 +185,10 @@ class Watch:
         if self._samples:
             self.pg = {state: sum(s[i] for s in self._samples) / len(self._samples)
                        for i, state in enumerate(self.STATES)}
+            # mean backends waiting, by what they wait for (transactionid: a row another
+            # transaction holds; tuple: queued behind another waiter for that row; ...)
+            self.pg["lock events"] = {e: n / len(self._samples) for e, n in
+                                      sorted(self.lock_events.items(), key=lambda kv: -kv[1])}
         return False
 
 
@@ -365,8 +373,8 @@ def table(runs: list[OrderRun]) -> str:
 def machine_table(runs: list[OrderRun]) -> str:
     rows = [
         "| setup | payment delay | requests/s (all) | add p50 ms | gunicorn CPU | PostgreSQL CPU | client CPU | "
-        "other CPU | PG backends: running / waiting on a lock / idle in transaction |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "other CPU | PG backends: running / waiting on a lock / idle in transaction | lock waits by event |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for run in runs:
         c, pg = run.client, run.pg
@@ -374,7 +382,8 @@ def machine_table(runs: list[OrderRun]) -> str:
             f"| {run.scenario} | {run.delay:g} s | {c['requests'] / c['seconds']:.0f} | {_ms(c['add_ms']['50'])} | "
             f"{run.cpu.get('server', 0):.2f} | {run.cpu.get('postgres', 0):.2f} | {run.cpu['client']:.2f} | "
             f"{100 * run.other_cpu:.0f}%{f' (least of {run.attempts} runs)' if run.attempts > 1 else ''} | "
-            + (" / ".join(f"{pg[s]:.2f}" for s in Watch.STATES) if pg else "–") + " |")
+            + (" / ".join(f"{pg[s]:.2f}" for s in Watch.STATES) if pg else "–") + " | "
+            + (", ".join(f"{e} {n:.2f}" for e, n in pg.get("lock events", {}).items()) or "–") + " |")
     return "\n".join(rows)
 
 
@@ -390,7 +399,7 @@ def hot_lines(runs: list[OrderRun]) -> list[str]:
         conflicts = c["codes"]["order"].get("409 insufficient_stock", 0)
         out.append(
             f"- hot, delay {run.delay:g} s: {run.hot['start']} units of \"{run.hot['name']}\" "
-            f"(`{run.hot['sku']}`, levels at locations {run.hot['levels']})"
+            f"(`{run.hot['sku']}`; by location id: {', '.join(f'{k}: {v}' for k, v in run.hot['levels'].items())})"
             + (f" sold out {lasted:.1f} s into the run{rate}" if sold_out and lasted else
                f", {run.check['left']} still left after {c['seconds']:g} s")
             + f"; {conflicts:,} orders answered 409 insufficient_stock (item in the cart, stock gone by the "
@@ -440,7 +449,7 @@ def section(runs: list[OrderRun], *, command: str, date: str, settings: dict[str
         "add that fails skips the order.",
         "",
         "Where the machine went during each run (CPU in cores of the 2; PostgreSQL backends of the "
-        "bench database, mean of samples every 0.2 s):",
+        "bench database, mean of samples every 0.1 s):",
         "",
         machine_table(runs),
         "",

@@ -1,3 +1,9 @@
-"""WebSocket routes: each app's consumers are listed here."""
+"""WebSocket routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import re_path
+
+from catalog.consumers import InventoryConsumer
+
+websocket_urlpatterns = [
+    re_path(r"^ws/inventory/?$", InventoryConsumer.as_asgi()),
+]

@@ -159,6 +159,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# WebSockets: the heartbeat (sockets missing two pongs are closed) and the largest frame read.
+WS_PING_INTERVAL_SECONDS = env.float("WS_PING_INTERVAL_SECONDS", default=30.0)
+WS_MAX_FRAME_CHARS = env.int("WS_MAX_FRAME_CHARS", default=4000)
+
 # Celery: a real worker with Redis; without it, tasks run eagerly in the caller.
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

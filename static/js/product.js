@@ -29,3 +29,12 @@ function render() {
 
 picker.addEventListener("change", render);
 render();
+
+// Live stock from the inventory socket (live.js).
+document.addEventListener("shop:inventory", ({ detail }) => {
+  const variant = variants.find((v) => v.id === detail.variant_id);
+  if (!variant) return;
+  variant.locations[detail.location_id] = detail.new_quantity;
+  variant.stock = detail.variant_stock;
+  render();
+});

@@ -1,0 +1,5 @@
+from config.consumers import LiveConsumer
+
+
+class InventoryConsumer(LiveConsumer):
+    """/ws/inventory/: every committed stock change; anonymous visitors welcome."""

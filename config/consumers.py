@@ -1,0 +1,104 @@
+"""The base of every socket: authentication outcome, the inventory stream (optionally narrowed
+by {"subscribe": [product ids]}), the user's own order updates, a heartbeat, and bad frames
+answered with an error event instead of a dropped connection."""
+
+import asyncio
+import json
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from config.realtime import INVENTORY_GROUP, user_group
+
+UNAUTHORIZED = 4401
+MISSED_PONGS_LIMIT = 2
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    require_user = False
+
+    async def connect(self):
+        user = self.scope.get("user")
+        signed_in = user is not None and user.is_authenticated
+        if self.scope.get("auth_failed") or (self.require_user and not signed_in):
+            await self.close(code=UNAUTHORIZED)
+            return
+        self.joined = [INVENTORY_GROUP] + ([user_group(user.pk)] if signed_in else [])
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.subscribed: set[int] | None = None
+        self.unanswered_pings = 0
+        await self.accept()
+        await self.on_connected()
+        self.heartbeat = asyncio.create_task(self._beat())
+
+    async def on_connected(self):
+        """For subclasses: the first messages after accepting."""
+
+    async def disconnect(self, code):
+        if getattr(self, "heartbeat", None):
+            self.heartbeat.cancel()
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None or len(text_data) > settings.WS_MAX_FRAME_CHARS:
+            await self.send_error("Send JSON text frames of at most %d characters." % settings.WS_MAX_FRAME_CHARS)
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error("That was not valid JSON.")
+            return
+        if not isinstance(content, dict):
+            await self.send_error("Send a JSON object.")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        if content.get("type") == "pong":
+            self.unanswered_pings = 0
+        elif "subscribe" in content:
+            await self.subscribe(content["subscribe"])
+        else:
+            await self.handle(content)
+
+    async def handle(self, content: dict):
+        """For subclasses: any other message."""
+        await self.send_error("Unknown message.")
+
+    async def subscribe(self, ids):
+        if ids is None or ids == []:
+            self.subscribed = None  # everything again
+        elif isinstance(ids, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in ids) and len(ids) <= 500:
+            self.subscribed = set(ids)
+        else:
+            await self.send_error('Subscribe with {"subscribe": [product ids]} (at most 500).')
+            return
+        await self.send_event("subscribed", product_ids=sorted(self.subscribed) if self.subscribed else None)
+
+    async def send_event(self, type_: str, **fields):
+        await self.send_json({"type": type_, **fields, "timestamp": timezone.now().isoformat()})
+
+    async def send_error(self, message: str):
+        await self.send_event("error", content=message)
+
+    async def _beat(self):
+        interval = settings.WS_PING_INTERVAL_SECONDS
+        while True:
+            await asyncio.sleep(interval)
+            if self.unanswered_pings >= MISSED_PONGS_LIMIT:
+                await self.close(code=4408)
+                return
+            self.unanswered_pings += 1
+            await self.send_json({"type": "ping"})
+
+    # Channel-layer events
+
+    async def inventory_update(self, event):
+        if self.subscribed is None or event["product_id"] in self.subscribed:
+            await self.send_json({**event, "type": "inventory_update"})
+
+    async def order_update(self, event):
+        await self.send_json({**event, "type": "order_update"})
