@@ -26,6 +26,7 @@ install-dev: $(VENV)/.dev-installed
 
 # `make run` is for trying the shop locally: DEBUG on unless the environment says otherwise.
 run: export DEBUG ?= 1
+run: export INVENTORY_FEED ?= demo
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --if-empty

@@ -12,6 +12,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
 from accounts.cards import card_brand, luhn_valid, normalize_card_number
 from accounts.models import Address, PaymentMethod, User
 from config.errors import APIError
@@ -273,3 +275,9 @@ def add_payment_method(
     if first or is_default:
         _make_default(owned, method)
     return method
+
+
+def flush_expired_tokens() -> int:
+    """Forget refresh tokens (and their blacklisting) past their expiry: they are refused anyway."""
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

@@ -365,7 +365,10 @@ def table(runs: list[OrderRun]) -> str:
         errors = _errors(run.errors("order"))
         if c["socket_errors"]:
             errors += f", {c['socket_errors']} socket"
-        rows.append(f"| {run.scenario} | {run.delay:g} s | {run.orders_per_s:.1f} | {_ms(c['order_ms']['50'])} | "
+        rate = f"{run.orders_per_s:.1f}"
+        if run.hot and run.check["left"] == 0 and c["last_placed_s"]:
+            rate += f" ({c['placed'] / c['last_placed_s']:.1f} until sold out)"
+        rows.append(f"| {run.scenario} | {run.delay:g} s | {rate} | {_ms(c['order_ms']['50'])} | "
                     f"{_ms(c['order_ms']['99'])} | {c['placed']:,} | {errors} | {_errors(run.errors('add'))} | {check} |")
     return "\n".join(rows)
 

@@ -345,3 +345,14 @@ def item_count(*, user=None, session=None) -> int:
         return 0
     return sum(cart.items.values_list("quantity", flat=True))
 
+
+
+def delete_abandoned_carts(*, empty_days: int, anonymous_days: int) -> int:
+    """Empty carts untouched for ``empty_days`` and visitors' carts untouched for
+    ``anonymous_days`` go; a signed-in user's cart with items in it stays."""
+    now = timezone.now()
+    empty = Cart.objects.filter(items__isnull=True, updated_at__lt=now - timedelta(days=empty_days))
+    anonymous = Cart.objects.filter(user__isnull=True, updated_at__lt=now - timedelta(days=anonymous_days))
+    deleted = Cart.objects.filter(pk__in=empty.values("pk")).delete()[1].get("cart.Cart", 0)
+    deleted += anonymous.delete()[1].get("cart.Cart", 0)
+    return deleted

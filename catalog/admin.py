@@ -3,7 +3,8 @@ other stock change; products are re-indexed for search when saved."""
 
 from django.contrib import admin, messages
 from django.db.models import Sum
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from catalog import search, stock
@@ -11,6 +12,8 @@ from catalog.models import (
     LOW_STOCK_THRESHOLD,
     Brand,
     Category,
+    InventorySyncRun,
+    LowStockAlert,
     Product,
     ProductImage,
     ProductVariant,
@@ -18,6 +21,7 @@ from catalog.models import (
     StockLocation,
 )
 from catalog.queries import forget_category_tree
+from config.jobs import JOBS, run_now
 
 
 class StockStatusFilter(admin.SimpleListFilter):
@@ -162,3 +166,61 @@ class StockLocationAdmin(admin.ModelAdmin):
     @admin.display(description="units in stock", ordering="units")
     def total_units(self, location):
         return location.units or 0
+
+
+class JobsAdminMixin:
+    """A "run now" button for each periodic job on this changelist (no worker needed)."""
+
+    change_list_template = "admin/jobs_change_list.html"
+
+    def get_urls(self):
+        run = self.admin_site.admin_view(self.run_job_view)
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [path("run/<str:job>/", run, name="%s_%s_run_job" % info), *super().get_urls()]
+
+    def run_job_view(self, request, job: str):
+        if request.method != "POST" or job not in JOBS or not request.user.is_superuser:
+            messages.error(request, "Choose a job and press its button.")
+        else:
+            result = run_now(job)
+            messages.success(request, f"{job} finished: {result}")
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return redirect(reverse("admin:%s_%s_changelist" % info))
+
+    def changelist_view(self, request, extra_context=None):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        jobs = [(name, reverse("admin:%s_%s_run_job" % info, args=[name])) for name in JOBS]
+        return super().changelist_view(request, {**(extra_context or {}), "jobs": jobs})
+
+
+@admin.register(InventorySyncRun)
+class InventorySyncRunAdmin(JobsAdminMixin, admin.ModelAdmin):
+    list_display = ("started_at", "source", "rows", "applied", "unchanged", "skipped", "failure")
+    readonly_fields = ("source", "started_at", "finished_at", "rows", "applied", "unchanged", "skipped", "errors", "failure")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LowStockAlert)
+class LowStockAlertAdmin(JobsAdminMixin, admin.ModelAdmin):
+    list_display = ("variant", "product_name", "quantity", "current_stock", "status", "created_at", "resolved_at")
+    list_filter = ("status",)
+    list_select_related = ("variant__product",)
+    search_fields = ("variant__sku", "variant__product__name")
+    readonly_fields = ("variant", "quantity", "status", "created_at", "resolved_at")
+
+    @admin.display(description="product")
+    def product_name(self, alert):
+        return alert.variant.product.name
+
+    @admin.display(description="in stock now")
+    def current_stock(self, alert):
+        url = reverse("admin:catalog_productvariant_change", args=[alert.variant_id])
+        return format_html('<a href="{}">{} (restock)</a>', url, alert.variant.stock)
+
+    def has_add_permission(self, request):
+        return False

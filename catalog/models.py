@@ -208,3 +208,46 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class InventorySyncRun(models.Model):
+    """One run of the supplier feed sync: what it applied, skipped and why."""
+
+    source = models.CharField(max_length=500)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    applied = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="Each skipped row: its line and why.")
+    failure = models.TextField(blank=True, help_text="Why the feed could not be read at all.")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Sync {self.started_at:%Y-%m-%d %H:%M}: {self.applied} applied, {self.skipped} skipped"
+
+
+class LowStockAlert(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="low_stock_alerts")
+    quantity = models.IntegerField(help_text="Units in stock when the alert was raised.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "quantity", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant"], condition=Q(status="open"), name="catalog_one_open_alert_per_variant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant.sku}: {self.quantity} left"

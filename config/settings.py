@@ -172,6 +172,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_RETRY_DELAY = 10
+
+# Periodic jobs (config/celery.py builds the beat schedule from these; config/jobs.py names them).
+CLEANUP_AT_HOUR = env.int("CLEANUP_AT_HOUR", default=2)
+CLEANUP_AT_MINUTE = env.int("CLEANUP_AT_MINUTE", default=0)
+INVENTORY_SYNC_EVERY_MINUTES = env.int("INVENTORY_SYNC_EVERY_MINUTES", default=15)
+LOW_STOCK_ALERTS_EVERY_MINUTES = env.int("LOW_STOCK_ALERTS_EVERY_MINUTES", default=60)
+RELEASE_RESERVATIONS_EVERY_MINUTES = env.int("RELEASE_RESERVATIONS_EVERY_MINUTES", default=5)
+# Where the supplier's stock feed is: a CSV or JSON file path or URL; "demo" makes up changes
+# to about a tenth of the stock levels (for the demo); empty: no sync.
+INVENTORY_FEED = env.str("INVENTORY_FEED", default="")
+LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
+EMPTY_CART_DAYS = env.int("EMPTY_CART_DAYS", default=7)
+ANONYMOUS_CART_DAYS = env.int("ANONYMOUS_CART_DAYS", default=30)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # Payments: the gateway class, and the mock's behaviour (see orders/payments.py).
 
