@@ -39,6 +39,28 @@ def origin() -> str:
     return "(framework)"
 
 
+def patch_broadcasts(counter: dict, *, off: bool) -> None:
+    """Time every config.realtime.send_to_group (the after-commit stock and order updates), or
+    make it a no-op; the modules that imported it by name get the same wrapper."""
+    import sys as _sys
+
+    from config import realtime
+
+    real = realtime.send_to_group
+
+    def send_to_group(group, message):
+        started = time.perf_counter()
+        try:
+            return None if off else real(group, message)
+        finally:
+            counter["n"] += 1
+            counter["ms"] += (time.perf_counter() - started) * 1000
+
+    for module in list(_sys.modules.values()):
+        if getattr(module, "send_to_group", None) is real:
+            module.send_to_group = send_to_group
+
+
 def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench.orderspots", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -48,6 +70,9 @@ def main() -> None:
     p.add_argument("--profile", action="store_true", help="print a cProfile of the order requests")
     p.add_argument("--delay", type=float, default=0.0, help="PAYMENT_DELAY_SECONDS (default 0)")
     p.add_argument("--hot", action="store_true", help="buy the hot product (bench.orderprep) every time")
+    p.add_argument("--without-broadcasts", action="store_true",
+                   help="replace the channel-layer sends after commit (stock and order updates) with no-ops, "
+                        "to see what they cost")
     args = p.parse_args()
 
     os.environ.update(bench_env())  # the bench's settings and database, before Django starts
@@ -60,6 +85,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench import orderprep
+
+    broadcasts = {"n": 0, "ms": 0.0}
+    patch_broadcasts(broadcasts, off=args.without_broadcasts)
 
     user = orderprep.tokens(orderprep.shoppers(1))[0]
     orderprep.empty_carts(orderprep.shoppers(1))
@@ -88,6 +116,7 @@ def main() -> None:
 
     add(), order()  # warm: connection, caches, lazy imports
     add_ms, order_ms = [], []
+    broadcasts.update(n=0, ms=0.0)
     for _ in range(args.n):
         started = time.perf_counter()
         add()
@@ -95,6 +124,8 @@ def main() -> None:
         started = time.perf_counter()
         order()
         order_ms.append((time.perf_counter() - started) * 1000)
+    sends = (f"{broadcasts['n'] / args.n:.1f} channel-layer sends per order, {broadcasts['ms'] / args.n:.1f} ms"
+             if not args.without_broadcasts else "channel-layer sends replaced by no-ops")
 
     queries = []  # (ms, sql, params, origin)
 
@@ -118,7 +149,7 @@ def main() -> None:
     for ms, sql, _, where in add_queries:
         print(f"  {ms:6.2f} ms  {where:<55}  {' '.join(sql.split())[:150]}")
     print(f"place order: median {statistics.median(order_ms):.1f} ms over {args.n} "
-          f"(p90 {statistics.quantiles(order_ms, n=10)[-1]:.1f} ms); traced order {total_ms:.1f} ms, "
+          f"(p90 {statistics.quantiles(order_ms, n=10)[-1]:.1f} ms; {sends}); traced order {total_ms:.1f} ms, "
           f"status {response.status_code}, {len(captured)} statements (CaptureQueriesContext, with BEGIN/COMMIT); "
           f"the {len(queries)} queries took {sql_ms:.1f} ms (round trip, as Django sees it):")
     for ms, sql, _, where in queries:

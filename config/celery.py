@@ -22,7 +22,7 @@ def every(minutes: int) -> crontab:
 def beat_schedule(settings) -> dict:
     return {
         "cleanup": {
-            "task": "orders.tasks.cleanup",
+            "task": "chat.tasks.cleanup",
             "schedule": crontab(hour=settings.CLEANUP_AT_HOUR, minute=settings.CLEANUP_AT_MINUTE),
         },
         "sync-inventory": {

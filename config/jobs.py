@@ -3,7 +3,7 @@
 from django.utils.module_loading import import_string
 
 JOBS = {
-    "cleanup": "orders.tasks.cleanup",
+    "cleanup": "chat.tasks.cleanup",
     "sync_inventory": "catalog.tasks.sync_inventory",
     "low_stock_alerts": "catalog.tasks.low_stock_alerts",
     "release_reservations": "orders.tasks.release_reservations",

@@ -186,6 +186,8 @@ INVENTORY_FEED = env.str("INVENTORY_FEED", default="")
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
 EMPTY_CART_DAYS = env.int("EMPTY_CART_DAYS", default=7)
 ANONYMOUS_CART_DAYS = env.int("ANONYMOUS_CART_DAYS", default=30)
+CHAT_IDLE_DAYS = env.int("CHAT_IDLE_DAYS", default=30)
+CHAT_PURGE_MESSAGES = env.bool("CHAT_PURGE_MESSAGES", default=False)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 

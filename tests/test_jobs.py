@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def test_the_beat_schedule_has_the_four_jobs_at_their_times(settings):
     schedule = beat_schedule(settings)
     assert {name: entry["task"] for name, entry in schedule.items()} == {
-        "cleanup": "orders.tasks.cleanup",
+        "cleanup": "chat.tasks.cleanup",
         "sync-inventory": "catalog.tasks.sync_inventory",
         "low-stock-alerts": "catalog.tasks.low_stock_alerts",
         "release-reservations": "orders.tasks.release_reservations",
@@ -143,7 +143,7 @@ def test_cleanup_deletes_abandoned_carts_and_expired_tokens(user, other_user, se
     issue_token_pair(user)
 
     result = run_now("cleanup")
-    assert result == {"orders_released": 0, "carts_deleted": 2, "tokens_flushed": 1}
+    assert result == {"orders_released": 0, "carts_deleted": 2, "tokens_flushed": 1, "sessions_closed": 0, "messages_purged": 0}
     assert set(Cart.objects.values_list("pk", flat=True)) == {full.pk, visitor_new.pk}
     assert OutstandingToken.objects.count() == 1
 
@@ -183,3 +183,23 @@ def test_a_task_runs_through_a_real_worker_on_redis(settings):
     assert result == {"opened": 1, "resolved": 0}
     assert LowStockAlert.objects.get().variant.product.name == "Worker Item"
     assert warehouse.pk
+
+
+@pytest.mark.parametrize("purge, left", [(False, 2), (True, 0)])
+def test_cleanup_closes_idle_chat_sessions(user, settings, purge, left):
+    from chat.models import ChatMessage, ChatSession
+    from config.jobs import run_now
+
+    settings.CHAT_PURGE_MESSAGES = purge
+    idle = ChatSession.objects.create(session_id="idle", user=user, last_activity=timezone.now() - timedelta(days=31))
+    fresh = ChatSession.objects.create(session_id="fresh", user=user)
+    for session in (idle, fresh):
+        ChatMessage.objects.create(session=session, type="user", content="hello")
+    ChatMessage.objects.create(session=idle, type="assistant", content="hi")
+    result = run_now("cleanup")
+    assert (result["sessions_closed"], result["messages_purged"]) == (1, 0 if not purge else 2)
+    idle.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (idle.is_active, fresh.is_active) == (False, True)
+    assert ChatMessage.objects.filter(session=idle).count() == left
+    assert ChatMessage.objects.filter(session=fresh).count() == 1
