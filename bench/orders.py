@@ -137,7 +137,7 @@ def _cpu_by_pid() -> dict[int, tuple[str, int, float]]:
 
 
 class Watch:
-    """During a run: CPU of the server and PostgreSQL (in cores), and what PostgreSQL's
+    """During a run: CPU of the server, PostgreSQL and Redis (in cores), and what PostgreSQL's
     backends for the bench database were doing, sampled every 0.1 s."""
 
     STATES = ("active", "lock", "idle in transaction")
@@ -174,13 +174,15 @@ class Watch:
         self._thread.join()
         self._conn.close()
         cpu1, elapsed = _cpu_by_pid(), time.monotonic() - self._t0
-        used = {"server": 0.0, "postgres": 0.0}
+        used = {"server": 0.0, "postgres": 0.0, "redis": 0.0}
         for pid, (name, group, seconds) in cpu1.items():
             before = self._cpu0.get(pid, (name, group, 0.0))[2]
             if group == self.server_group:
                 used["server"] += seconds - before
             elif name == "postgres":
                 used["postgres"] += seconds - before
+            elif name == "redis-server":
+                used["redis"] += seconds - before
         self.cpu = {k: v / elapsed for k, v in used.items()}
         if self._samples:
             self.pg = {state: sum(s[i] for s in self._samples) / len(self._samples)
@@ -375,15 +377,16 @@ def table(runs: list[OrderRun]) -> str:
 
 def machine_table(runs: list[OrderRun]) -> str:
     rows = [
-        "| setup | payment delay | requests/s (all) | add p50 ms | gunicorn CPU | PostgreSQL CPU | client CPU | "
+        "| setup | payment delay | requests/s (all) | add p50 ms | gunicorn CPU | PostgreSQL CPU | Redis CPU | client CPU | "
         "other CPU | PG backends: running / waiting on a lock / idle in transaction | lock waits by event |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for run in runs:
         c, pg = run.client, run.pg
         rows.append(
             f"| {run.scenario} | {run.delay:g} s | {c['requests'] / c['seconds']:.0f} | {_ms(c['add_ms']['50'])} | "
-            f"{run.cpu.get('server', 0):.2f} | {run.cpu.get('postgres', 0):.2f} | {run.cpu['client']:.2f} | "
+            f"{run.cpu.get('server', 0):.2f} | {run.cpu.get('postgres', 0):.2f} | {run.cpu.get('redis', 0):.2f} | "
+            f"{run.cpu['client']:.2f} | "
             f"{100 * run.other_cpu:.0f}%{f' (least of {run.attempts} runs)' if run.attempts > 1 else ''} | "
             + (" / ".join(f"{pg[s]:.2f}" for s in Watch.STATES) if pg else "–") + " | "
             + (", ".join(f"{e} {n:.2f}" for e, n in pg.get("lock events", {}).items()) or "–") + " |")

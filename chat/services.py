@@ -16,3 +16,49 @@ def close_idle_sessions(*, idle_days: int, purge_messages: bool) -> dict:
     closed = ChatSession.objects.filter(pk__in=ids).update(is_active=False)
     purged = ChatMessage.objects.filter(session_id__in=ids).delete()[0] if purge_messages else 0
     return {"sessions_closed": closed, "messages_purged": purged}
+
+
+HISTORY_ON_CONNECT = 20
+
+
+def open_session(*, session_id: str, user) -> ChatSession | None:
+    """The user's session with this id (made on first use); None when it is someone else's."""
+    session, _ = ChatSession.objects.get_or_create(session_id=session_id, defaults={"user": user})
+    if session.user_id != user.pk:
+        return None
+    if not session.is_active:
+        session.is_active = True
+        session.save(update_fields=["is_active"])
+    return session
+
+
+def history(session: ChatSession) -> list[dict]:
+    recent = list(session.messages.filter(type__in=["user", "assistant"]).order_by("-created_at", "-id")[:HISTORY_ON_CONNECT])
+    return [
+        {"type": m.type, "content": m.content, "data": m.data, "timestamp": m.created_at.isoformat()}
+        for m in reversed(recent)
+    ]
+
+
+def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
+    """What later messages may refer to: the products just shown, the product just handled,
+    and the color and size the shopper asked for."""
+    state = dict(state)
+    if tool == "search_products":
+        state["last_products"] = [p["id"] for p in result.get("products", [])]
+        for option in ("color", "size"):
+            if args.get(option):
+                state[option] = args[option]
+            else:
+                state.pop(option, None)
+    if "product_id" in args and "error" not in result:
+        state["last_product"] = args["product_id"]
+    return state
+
+
+@transaction.atomic
+def record_turn(*, session: ChatSession, steps: list[dict], state: dict) -> None:
+    ChatMessage.objects.bulk_create(
+        [ChatMessage(session=session, type=s["type"], content=s.get("content", ""), data=s.get("data", {})) for s in steps]
+    )
+    ChatSession.objects.filter(pk=session.pk).update(state=state, last_activity=timezone.now())

@@ -1,0 +1,100 @@
+"""The default brain: a chat model of our own that plans tool calls from intents (no language
+model, no network, the same answer every time) and words the answer from the tools' results.
+It is a langchain-core chat model, so the agent graph is the same for it and for an LLM."""
+
+import json
+import uuid
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from chat.intents import parse
+
+CAPABILITIES = (
+    "I can find products (\"trail shoes under $120 in blue\"), tell you where they're in stock, "
+    "add them to your cart (\"add the first one, size 9\"), show your cart, apply coupons, "
+    "list your coupons, show your points and tier, and track your orders."
+)
+
+
+class OfflineShopModel(BaseChatModel):
+    @property
+    def _llm_type(self) -> str:
+        return "shop-offline"
+
+    def bind_tools(self, tools, **kwargs):
+        return self  # it knows the shop's tools by name
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        last = messages[-1]
+        if isinstance(last, ToolMessage):
+            message = answer(_results_since_question(messages))
+        else:
+            intent = parse(str(last.content), _state(messages))
+            if intent.tool is None:
+                message = AIMessage(content=intent.args.get("reply") or CAPABILITIES)
+            else:
+                call = {"name": intent.tool, "args": intent.args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+                message = AIMessage(content="", tool_calls=[call])
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def _state(messages) -> dict:
+    for message in messages:
+        if isinstance(message, SystemMessage) and message.content.startswith("state:"):
+            return json.loads(message.content.removeprefix("state:"))
+    return {}
+
+
+def _results_since_question(messages) -> list[tuple[str, dict]]:
+    results = []
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        if isinstance(message, ToolMessage):
+            results.append((message.name, json.loads(message.content)))
+    return list(reversed(results))
+
+
+def answer(results: list[tuple[str, dict]]) -> AIMessage:
+    tool, data = results[-1]
+    extra: dict = {}
+    if "error" in data:
+        text = data["error"]
+        if data.get("fields"):
+            text = " ".join(m for ms in data["fields"].values() for m in ms)
+    elif tool == "search_products":
+        products = data["products"]
+        extra["products"] = products
+        if not products:
+            text = "I found nothing like that. Try fewer words or another price."
+        else:
+            lines = [f"{i}. {p['name']}: ${p['price']}, {p['stock_status'].replace('_', ' ')}" for i, p in enumerate(products, 1)]
+            text = f"Here {'is' if len(products) == 1 else 'are'} {len(products)}:\n" + "\n".join(lines)
+    elif tool == "product_details":
+        extra["products"] = [data]
+        options = ", ".join(filter(None, [", ".join(data["colors"]), ", ".join(data["sizes"])]))
+        text = f"{data['name']} by {data['brand']}, ${data['price']}. {data['description']} Options: {options or 'one style'}. {data['stock']} in stock."
+    elif tool == "stock_by_location":
+        stores = "; ".join(f"{s['name']} ({s['city']}): {s['quantity']}" for s in data["stores"]) or "no store nearby has it"
+        text = f"{data['product']}: {data['warehouse']} in our warehouse; {stores}."
+    elif tool in ("show_cart", "add_to_cart", "update_cart_item", "apply_coupon", "remove_coupon"):
+        cart = data["cart"] if "cart" in data else data
+        extra["cart"] = cart
+        lines = [f"{i['quantity']} x {i['name']}{' (' + ', '.join(filter(None, [i['color'], i['size']])) + ')' if i['color'] or i['size'] else ''}: ${i['subtotal']}" for i in cart["items"]]
+        head = {"add_to_cart": "Added. ", "apply_coupon": f"Coupon {data.get('applied', '')} applied. ", "remove_coupon": "Coupon removed. "}.get(tool, "")
+        body = "\n".join(lines) if lines else "Your cart is empty."
+        text = f"{head}Your cart:\n{body}\nTotal ${cart['totals']['total']}" if lines else head + body
+    elif tool == "list_coupons":
+        coupons = data["coupons"]
+        text = "Your coupons: " + "; ".join(f"{c['code']}: {c['description']}" for c in coupons) if coupons else "No coupons for you right now."
+    elif tool == "loyalty_status":
+        following = f" {data['points_to_next_tier']} points to {data['next_tier'].title()}." if data["next_tier"] else ""
+        text = f"You are {data['tier'].title()} with {data['points']} points ({data['discount_percent']}% off every order).{following}"
+    elif tool == "order_status":
+        eta = f", expected {data['estimated_delivery']}" if data["estimated_delivery"] else ""
+        text = f"Order {data['order_number']} is {data['status'].replace('_', ' ')}{eta}. {data['carrier']} {data['tracking_number']}".strip()
+    else:
+        text = "Done."
+    return AIMessage(content=text, additional_kwargs=extra)

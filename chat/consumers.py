@@ -1,0 +1,77 @@
+"""/ws/chat/{session_id}: the sales agent's socket (API.md). It only routes: the agent, its
+tools and the session's persistence are in chat.agent, chat.tools and chat.services."""
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+from chat import services
+from chat.agent import build_agent, run
+from config.consumers import LiveConsumer
+from config.ratelimit import RateLimit, hit
+
+FORBIDDEN = 4403
+MAX_MESSAGE = 2000
+
+
+class ChatConsumer(LiveConsumer):
+    require_user = True
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if not self.scope.get("auth_failed") and user is not None and user.is_authenticated:
+            self.session = await database_sync_to_async(services.open_session)(
+                session_id=self.scope["url_route"]["kwargs"]["session_id"], user=user
+            )
+            if self.session is None:
+                await self.close(code=FORBIDDEN)
+                return
+            self.agent = build_agent(user)
+        await super().connect()
+
+    async def on_connected(self):
+        await self.send_event(
+            "system",
+            content="Hi! Ask me about products, your cart, coupons, points or orders.",
+            session_id=self.session.session_id,
+            history=await database_sync_to_async(services.history)(self.session),
+        )
+
+    async def handle(self, content: dict):
+        message = content.get("message")
+        if not isinstance(message, str) or not message.strip():
+            await self.send_error('Send {"message": "your question"}.')
+            return
+        if len(message) > MAX_MESSAGE:
+            await self.send_error(f"Messages are at most {MAX_MESSAGE} characters.")
+            return
+        rate = RateLimit("chat", settings.CHAT_MESSAGES_PER_MINUTE, 60)
+        verdict = await database_sync_to_async(hit)(rate, str(self.scope["user"].pk))
+        if not verdict.allowed:
+            await self.send_error(f"You're sending messages quickly; try again in {verdict.retry_after} s.")
+            return
+        await self.send_event("user", content=message)
+        await self.send_event("thinking", content="Looking into it…")
+        for event in await self._answer(message.strip()):
+            await self.send_json(event)
+
+    @database_sync_to_async
+    def _answer(self, message: str) -> list[dict]:
+        session = self.session
+        session.refresh_from_db(fields=["state"])
+        state, steps, events, pending = session.state, [{"type": "user", "content": message}], [], {}
+        now = timezone.now().isoformat()
+        for kind, name, data in run(self.agent, message, state):
+            if kind == "tool_call":
+                pending[name] = data
+                events.append({"type": "tool_call", "tool": name, "args": data, "content": "", "timestamp": now})
+                steps.append({"type": "tool_call", "content": name, "data": data})
+            elif kind == "tool_result":
+                state = services.remember(state, tool=name, args=pending.get(name, {}), result=data)
+                events.append({"type": "tool_result", "tool": name, "data": data, "content": "", "timestamp": now})
+                steps.append({"type": "tool_result", "content": name, "data": data})
+            else:
+                events.append({"type": "assistant", "content": name, **data, "timestamp": now})
+                steps.append({"type": "assistant", "content": name, "data": data})
+        services.record_turn(session=session, steps=steps, state=state)
+        return events

@@ -1,0 +1,141 @@
+"""The chat socket as API.md has it, and the agent shopping through real tools."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from accounts.tokens import issue_token_pair
+from cart.models import CartItem
+from catalog import stock
+from config.asgi import application
+from tests.catalog import builders
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+
+
+def chat(session_id="s1", token=None):
+    query = f"?token={token}" if token else ""
+    return WebsocketCommunicator(application, f"/ws/chat/{session_id}{query}", headers=HEADERS)
+
+
+@pytest.fixture
+def token(user):
+    return issue_token_pair(user)["access"]
+
+
+@pytest.fixture
+def shop(db):
+    warehouse = builders.location()
+    builders.product("Trail Runner Shoes", brand_name="Hoka", category_name="Running Shoes", price="90.00",
+                     variants=[("Blue", "9", {warehouse: 5}), ("Blue", "10", {warehouse: 5}), ("Red", "9", {warehouse: 2})])
+    builders.product("Road Runner Shoes", brand_name="Nike", category_name="Running Shoes", price="140.00",
+                     variants=[("Black", "9", {warehouse: 5})])
+    return warehouse
+
+
+async def receive_until(client, kind: str, limit: int = 10) -> list[dict]:
+    events = []
+    for _ in range(limit):
+        event = await client.receive_json_from(timeout=5)
+        events.append(event)
+        if event["type"] == kind:
+            return events
+    raise AssertionError(f"no {kind} in {events}")
+
+
+async def test_no_or_bad_credentials_are_refused_with_4401(token):
+    assert await chat().connect() == (False, 4401)
+    assert await chat(token="nonsense").connect() == (False, 4401)
+
+
+async def test_another_users_session_is_refused_with_4403(user, other_user, token):
+    client = chat("mine", token)
+    assert (await client.connect())[0]
+    await client.disconnect()
+    theirs = (await database_sync_to_async(issue_token_pair)(other_user))["access"]
+    assert await chat("mine", theirs).connect() == (False, 4403)
+
+
+async def test_connect_says_hello_with_the_history(token, shop):
+    client = chat("hist", token)
+    await client.connect()
+    hello = await client.receive_json_from()
+    assert (hello["type"], hello["session_id"], hello["history"]) == ("system", "hist", [])
+    assert hello["content"] and hello["timestamp"]
+    await client.send_json_to({"message": "trail shoes"})
+    await receive_until(client, "assistant")
+    await client.disconnect()
+
+    again = chat("hist", token)
+    await again.connect()
+    history = (await again.receive_json_from())["history"]
+    assert [(h["type"], h["content"][:11]) for h in history] == [("user", "trail shoes"), ("assistant", "Here is 1:\n")]
+    await again.disconnect()
+
+
+@pytest.mark.parametrize("frame", ["{oops", '{"message": ""}', '{"message": "   "}', '{"message": 5}'])
+async def test_bad_messages_get_an_error_and_the_socket_stays(token, frame):
+    client = chat("bad", token)
+    await client.connect()
+    await client.receive_json_from()
+    await client.send_to(text_data=frame)
+    assert (await client.receive_json_from())["type"] == "error"
+    await client.send_json_to({"message": "x" * 2001})
+    assert "2000" in (await client.receive_json_from())["content"]
+    await client.send_json_to({"message": "hello"})
+    events = await receive_until(client, "assistant")
+    assert [e["type"] for e in events] == ["user", "thinking", "assistant"]
+    await client.disconnect()
+
+
+async def test_shopping_through_the_agent(user, token, shop):
+    client = chat("shop", token)
+    await client.connect()
+    await client.receive_json_from()
+
+    await client.send_json_to({"message": "runing shoes under $100"})
+    events = await receive_until(client, "assistant")
+    assert [e["type"] for e in events] == ["user", "thinking", "tool_call", "tool_result", "assistant"]
+    call, answer = events[2], events[-1]
+    assert (call["tool"], call["args"]["max_price"]) == ("search_products", 100.0)
+    assert [p["name"] for p in answer["products"]] == ["Trail Runner Shoes"]
+
+    await client.send_json_to({"message": "add the first one in blue size 10"})
+    answer = (await receive_until(client, "assistant"))[-1]
+    assert answer["content"].startswith("Added.")
+    assert answer["cart"]["items"][0]["size"] == "10"
+
+    await client.send_json_to({"message": "add it"})
+    answer = (await receive_until(client, "assistant"))[-1]
+    assert "Choose a size" in answer["content"]
+
+    items = await database_sync_to_async(lambda: list(CartItem.objects.filter(cart__user=user).values_list("variant__size", "quantity")))()
+    assert items == [("10", 1)]
+    await client.disconnect()
+
+
+async def test_chat_sockets_get_inventory_updates_too(token, shop):
+    client = chat("live", token)
+    await client.connect()
+    await client.receive_json_from()
+    sku = await database_sync_to_async(lambda: builders.product("Live Thing", variants=[("", "", 1)]).variants.get().sku)()
+    await database_sync_to_async(stock.set_stock_level)(sku=sku, location_id=shop.pk, quantity=9)
+    event = await client.receive_json_from(timeout=3)
+    assert (event["type"], event["new_quantity"]) == ("inventory_update", 9)
+    await client.disconnect()
+
+
+async def test_chat_is_throttled_per_user(token, settings):
+    settings.CHAT_MESSAGES_PER_MINUTE = 2
+    client = chat("fast", token)
+    await client.connect()
+    await client.receive_json_from()
+    for _ in range(2):
+        await client.send_json_to({"message": "hello"})
+        await receive_until(client, "assistant")
+    await client.send_json_to({"message": "hello"})
+    error = await client.receive_json_from()
+    assert error["type"] == "error" and "quickly" in error["content"]
+    await client.disconnect()
