@@ -206,7 +206,8 @@ def main(argv=None) -> None:
                             "LOG_LEVEL=WARNING), with the settings' default database pool (DB_POOL on: "
                             "CONN_MAX_AGE=0, a psycopg pool of at most 10 per worker); no coupons or points "
                             "used; mock gateway"),
-            "code": orders.code_state() + "; `python -m bench.orderspots` times one order placement in-process",
+            "code": prep["code"] + " (at the start of the run); `python -m bench.orderspots` times one order "
+                    "placement in-process",
             "machine sharing": machine_sharing,
         })
     catalog_section = None

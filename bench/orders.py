@@ -299,6 +299,7 @@ def measure(args, work_dir: Path) -> tuple[list[OrderRun], dict]:
     users_needed = max(args.users, clients)
     print(f"orders: preparing {users_needed} shoppers and tokens", flush=True)
     prep = prepare(users_needed, args.spread)
+    prep["code"] = code_state()  # at the start: others may commit while the bench runs
     users, spread = prep["users"], prep["spread"]
     runs = []
     for delay in args.payment_delays:
@@ -409,8 +410,10 @@ def hot_lines(runs: list[OrderRun]) -> list[str]:
             + (f" sold out {lasted:.1f} s into the run{rate}" if sold_out and lasted else
                f", {run.check['left']} still left after {c['seconds']:g} s")
             + f"; {conflicts:,} orders answered 409 insufficient_stock (item in the cart, stock gone by the "
-            f"time the order locked it), {c['codes']['add'].get('409 insufficient_stock', 0):,} adds to cart "
-            f"409 once sold out. {run.check['text']}.")
+            f"time the order locked it)"
+            + (f", {c['codes']['add'].get('409 insufficient_stock', 0):,} adds to cart 409 once sold out"
+               if sold_out else "")
+            + f". {run.check['text']}.")
     return out
 
 
@@ -429,7 +432,7 @@ def targets(runs: list[OrderRun]) -> list[str]:
         f"{spread.delay:g} s, {spread.client['clients']} clients); oversell "
         + ("none in " + " and ".join(f"the hot run with delay {r.delay:g} s" for r in hots) if clean
            else "FOUND or a check failed, see the hot rows") + "."
-        + ("" if fast else " Where the time goes: Analysis, Order placement, below the generated part.")
+        + ("" if fast else ' Where the time goes: "Order placement: where the time goes", below the generated part.')
     ]
 
 
@@ -448,7 +451,7 @@ def section(runs: list[OrderRun], *, command: str, date: str, settings: dict[str
         *targets(runs),
         "",
         "orders/s: orders answered 201 within the run, per second (the hot setup can't sell more "
-        "than its stock, so its rate while stock lasted is given below the table); p50/p99: latency "
+        "than its stock: in brackets, its rate until it sold out); p50/p99: latency "
         "of POST /api/orders, all answers; errors: non-201 answers by status and error code, and "
         "socket errors. Each client loops: add one item to its cart, place the order (closed loop), "
         "and, when the order fails, remove the item so the next round starts with an empty cart; an "

@@ -60,7 +60,9 @@ def _results_since_question(messages) -> list[tuple[str, dict]]:
 def answer(results: list[tuple[str, dict]]) -> AIMessage:
     tool, data = results[-1]
     extra: dict = {}
-    if "error" in data:
+    if "confirm" in data:
+        text = data["confirm"]
+    elif "error" in data:
         text = data["error"]
         if data.get("fields"):
             text = " ".join(m for ms in data["fields"].values() for m in ms)
@@ -92,6 +94,14 @@ def answer(results: list[tuple[str, dict]]) -> AIMessage:
     elif tool == "loyalty_status":
         following = f" {data['points_to_next_tier']} points to {data['next_tier'].title()}." if data["next_tier"] else ""
         text = f"You are {data['tier'].title()} with {data['points']} points ({data['discount_percent']}% off every order).{following}"
+    elif tool == "similar_products":
+        extra["products"] = data["products"]
+        names = "; ".join(f"{p['name']} (${p['price']})" for p in data["products"])
+        text = f"Like {data['product']}, or good with it: {names}." if names else f"Nothing quite like {data['product']} in stock."
+    elif tool == "cancel_order":
+        text = f"Order {data['cancelled']} is cancelled; ${data['refunded']} goes back to your payment method."
+    elif tool == "start_return":
+        text = f"Return {data['return_id']} for order {data['order_number']} is requested; you'll get ${data['refund_amount']} back once it arrives."
     elif tool == "order_status":
         eta = f", expected {data['estimated_delivery']}" if data["estimated_delivery"] else ""
         text = f"Order {data['order_number']} is {data['status'].replace('_', ' ')}{eta}. {data['carrier']} {data['tracking_number']}".strip()

@@ -72,21 +72,44 @@ def _reference(text: str, state: dict) -> int | None:
 
 def parse(message: str, state: dict) -> Intent:
     text = message.lower().strip()
+    pending = state.get("pending")
+    if pending and re.fullmatch(r"(yes|yep|yeah|sure|ok|okay|confirm|do it|please do)[.! ]*", text):
+        return Intent(pending["tool"], pending["args"])
+    if pending and re.fullmatch(r"(no|nope|cancel that|don'?t|stop)[.! ]*", text):
+        return Intent(None, {"reply": "Alright, I left it as it is."})
+    order_number = m[1].upper() if (m := re.search(r"\b(ord-\d{8}-\d{6})\b", text)) else ""
+    if re.search(r"\bcancel\b", text) and re.search(r"\border\b", text):
+        return Intent("cancel_order", {"order_number": order_number})
+    if re.search(r"\b(return|send back|refund)\b", text) and (order_number or re.search(r"\border\b", text)):
+        return Intent("start_return", {"order_number": order_number, "reason": message.strip()[:300]})
+    if re.search(r"\b(similar|alternatives?|like (it|this|that)|goes? with|go with|match(es)?)\b", text):
+        product_id = _reference(text, state) or state.get("last_product")
+        if product_id is not None:
+            return Intent("similar_products", {"product_id": product_id})
+    if re.search(r"\b(remove|delete|take out)\b", text) and re.search(r"\b(cart|it|that|this|first|second|third|last)\b", text) and "coupon" not in text:
+        return Intent("update_cart_item", {"product_id": _reference(text, state) or state.get("last_product"), "quantity": 0})
+    if m := re.search(r"\b(?:make it|change (?:it )?to|set (?:it )?to)\s+(\d{1,2})\b", text):
+        return Intent("update_cart_item", {"product_id": state.get("last_product"), "quantity": int(m[1])})
     if re.search(r"\b(remove|drop|delete)\b.*\bcoupon\b", text):
         return Intent("remove_coupon")
-    for m in re.finditer(r"\b(?:coupon|code|apply|use)\s+([a-z0-9-]{3,32})\b", text):
+    for m in re.finditer(r"(?=\b(?:coupon|code|apply|use)\s+([a-z0-9-]{3,32})\b)", text):
         if m[1] not in ("code", "coupon", "the", "my", "a"):
             return Intent("apply_coupon", {"code": m[1].upper()})
     if re.search(r"\b(coupons|discounts|deals|offers)\b", text):
         return Intent("list_coupons")
     if re.search(r"\b(points|tier|loyalty|rewards)\b", text):
         return Intent("loyalty_status")
-    if m := re.search(r"\b(ord-\d{8}-\d{6})\b", text):
-        return Intent("order_status", {"order_number": m[1].upper()})
+    if order_number:
+        return Intent("order_status", {"order_number": order_number})
     if re.search(r"\b(my order|where is|track|tracking|delivery|shipped)\b", text):
         return Intent("order_status")
     if re.search(r"\b(cart|basket|bag|total)\b", text) and not re.search(r"\b(add|put)\b", text):
         return Intent("show_cart")
+    if m := re.search(r"\b(\d{1,2}|two|three|four|five|one) more\b", text):
+        product_id = state.get("last_product")
+        if product_id is not None:
+            return Intent("add_to_cart", {"product_id": product_id, "quantity": _quantity(m[1]), **{
+                o: state[o] for o in ("color", "size") if state.get(o)}})
     if re.search(r"\b(add|buy|put|take|get me|i'?ll take)\b", text):
         args = {}
         rest = _options(text, args)
@@ -102,7 +125,7 @@ def parse(message: str, state: dict) -> Intent:
     if re.search(r"\b(in stock|available|which store|stores?|near)\b", text):
         product_id = _reference(text, state) or state.get("last_product")
         if product_id is not None:
-            m = re.search(r"\b(?:in|at|near)\s+([a-z][a-z ]*?)\s*\??$", text)
+            m = re.search(r".*\b(?:in|at|near)\s+([a-z][a-z ]*?)\s*\??$", text)
             city = m[1].title() if m and m[1] not in ("stock", "store", "a store", "stores") else ""
             return Intent("stock_by_location", {"product_id": product_id, "city": city})
     if re.search(r"\b(tell me|more about|details|describe)\b", text):

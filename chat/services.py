@@ -44,8 +44,12 @@ def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
     """What later messages may refer to: the products just shown, the product just handled,
     and the color and size the shopper asked for."""
     state = dict(state)
+    state.pop("pending", None)  # a question not answered with yes is dropped
+    if result.get("pending"):
+        state["pending"] = result["pending"]
+    if tool in ("search_products", "similar_products") and result.get("products") is not None:
+        state["last_products"] = [p["id"] for p in result["products"]]
     if tool == "search_products":
-        state["last_products"] = [p["id"] for p in result.get("products", [])]
         for option in ("color", "size"):
             if args.get(option):
                 state[option] = args[option]
@@ -53,6 +57,10 @@ def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
                 state.pop(option, None)
     if "product_id" in args and "error" not in result:
         state["last_product"] = args["product_id"]
+    if tool == "add_to_cart" and "added" in result:
+        for option in ("color", "size"):
+            if result["added"].get(option):
+                state[option] = result["added"][option]
     return state
 
 

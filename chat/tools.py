@@ -17,6 +17,22 @@ from loyalty import services as loyalty
 from orders import services as orders
 
 MAX_RESULTS = 5
+# What goes with what, by category, for "what goes with it?".
+COMPLEMENTS = {
+    "Running Shoes": ["Running Shorts", "Water Bottles"],
+    "Trail Shoes": ["Backpacks", "Jackets"],
+    "Sneakers": ["T-Shirts", "Hoodies"],
+    "T-Shirts": ["Sneakers"],
+    "Hoodies": ["Sneakers", "Backpacks"],
+    "Jackets": ["Backpacks", "Trail Shoes"],
+    "Running Shorts": ["Running Shoes", "Smartwatches"],
+    "Headphones": ["Smartwatches", "Speakers"],
+    "Smartwatches": ["Running Shoes", "Headphones"],
+    "Laptops": ["Backpacks", "Headphones"],
+    "Speakers": ["Headphones"],
+    "Backpacks": ["Water Bottles", "Jackets"],
+    "Water Bottles": ["Backpacks"],
+}
 
 
 def product_card(product: Product) -> dict:
@@ -131,12 +147,18 @@ class ShopTools:
             cart_services.add_item(cart=self._cart(), product_id=product_id, quantity=quantity, color=color, size=size)
         except (ValidationError, APIError) as exc:
             return _refusal(exc)
-        return {"added": {"product_id": product_id, "quantity": quantity, "color": color, "size": size}, "cart": self.show_cart()}
+        added = {"product_id": product_id, "quantity": quantity, "color": color, "size": size}
+        return {"added": added, "cart": self.show_cart()}
 
-    def update_cart_item(self, item_id: int, quantity: int) -> dict:
-        """Change a cart line's quantity; 0 removes it."""
+    def update_cart_item(self, quantity: int, item_id: int | None = None, product_id: int | None = None) -> dict:
+        """Change a cart line's quantity (0 removes it), by line id or by product."""
+        cart = self._cart()
+        if item_id is None and product_id is not None:
+            item_id = cart.items.filter(variant__product_id=product_id).values_list("pk", flat=True).first()
+        if item_id is None:
+            return {"error": "That isn't in your cart."}
         try:
-            cart_services.set_quantity(cart=self._cart(), item_id=item_id, quantity=quantity)
+            cart_services.set_quantity(cart=cart, item_id=item_id, quantity=quantity)
         except (ValidationError, APIError) as exc:
             return _refusal(exc)
         return {"cart": self.show_cart()}
@@ -180,9 +202,55 @@ class ShopTools:
             "history": [{"status": h.status, "at": h.at.isoformat(), "note": h.note} for h in order.history.all()],
         }
 
+    def _own_order(self, order_number: str):
+        mine = orders.orders_of(self.user)
+        return mine.filter(number__iexact=order_number.strip()).first() if order_number else mine.first()
+
+    def cancel_order(self, order_number: str = "", confirmed: bool = False) -> dict:
+        """Cancel an order that hasn't shipped (refund, restock). Asks first: call again with
+        confirmed=true once the shopper says yes."""
+        order = self._own_order(order_number)
+        if order is None:
+            return {"error": f"You have no order {order_number}." if order_number else "You have no orders yet."}
+        if not confirmed:
+            return {"confirm": f"Cancel order {order.number} (${order.total:.2f})? Say yes to confirm.",
+                    "pending": {"tool": "cancel_order", "args": {"order_number": order.number, "confirmed": True}}}
+        try:
+            order = orders.cancel(user=self.user, order_id=order.pk)
+        except APIError as exc:
+            return _refusal(exc)
+        return {"cancelled": order.number, "refunded": f"{order.refunded_total:.2f}"}
+
+    def start_return(self, order_number: str = "", reason: str = "", confirmed: bool = False) -> dict:
+        """Ask to return everything still returnable from a delivered order. Asks first."""
+        order = self._own_order(order_number)
+        if order is None:
+            return {"error": f"You have no order {order_number}." if order_number else "You have no orders yet."}
+        items = [{"order_item_id": item.pk, "quantity": item.quantity} for item in order.items.all()]
+        if not confirmed:
+            return {"confirm": f"Return all items of order {order.number}? Say yes to confirm.",
+                    "pending": {"tool": "start_return", "args": {"order_number": order.number, "reason": reason, "confirmed": True}}}
+        try:
+            made = orders.request_return(user=self.user, order_id=order.pk, reason=reason or "Returned through the assistant", items=items)
+        except (ValidationError, APIError) as exc:
+            return _refusal(exc)
+        return {"return_id": made.pk, "order_number": order.number, "status": made.status, "refund_amount": f"{made.refund_amount:.2f}"}
+
+    def similar_products(self, product_id: int) -> dict:
+        """Products like this one (same category, near its price) and ones that go with it."""
+        product = active_products().filter(pk=product_id).first()
+        if product is None:
+            return {"error": "That product is not for sale."}
+        low, high = product.price * Decimal("0.7"), product.price * Decimal("1.3")
+        like = active_products().filter(category=product.category, price__range=(low, high), stock__gt=0).exclude(pk=product.pk).order_by("-rating", "id")[:3]
+        partners = COMPLEMENTS.get(product.category.name, [])
+        goes_with = active_products().filter(category__name__in=partners, stock__gt=0).order_by("-rating", "id")[:2]
+        return {"product": product.name, "products": [product_card(p) for p in [*like, *goes_with]]}
+
     def as_langchain_tools(self) -> list[StructuredTool]:
         names = [
             "search_products", "product_details", "stock_by_location", "show_cart", "add_to_cart",
             "update_cart_item", "apply_coupon", "remove_coupon", "list_coupons", "loyalty_status", "order_status",
+            "cancel_order", "start_return", "similar_products",
         ]
         return [StructuredTool.from_function(getattr(self, name), name=name) for name in names]
