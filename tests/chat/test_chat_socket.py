@@ -107,12 +107,22 @@ async def test_shopping_through_the_agent(user, token, shop):
     assert answer["content"].startswith("Added.")
     assert answer["cart"]["items"][0]["size"] == "10"
 
-    await client.send_json_to({"message": "add it"})
+    await client.send_json_to({"message": "one more"})  # the size just chosen is remembered
     answer = (await receive_until(client, "assistant"))[-1]
-    assert "Choose a size" in answer["content"]
+    assert answer["cart"]["items"][0]["quantity"] == 2
 
-    items = await database_sync_to_async(lambda: list(CartItem.objects.filter(cart__user=user).values_list("variant__size", "quantity")))()
-    assert items == [("10", 1)]
+    await client.send_json_to({"message": "nike running shoes"})
+    await receive_until(client, "assistant")
+    await client.send_json_to({"message": "add the first one"})
+    assert (await receive_until(client, "assistant"))[-1]["content"] == "Added. Your cart:\n2 x Trail Runner Shoes (Blue, 10): $180.00\n1 x Road Runner Shoes (Black, 9): $140.00\nTotal $345.60"
+
+    await client.send_json_to({"message": "trail runner"})
+    await receive_until(client, "assistant")
+    await client.send_json_to({"message": "add the first one in red"})
+    assert "Choose a size" in (await receive_until(client, "assistant"))[-1]["content"]
+
+    items = await database_sync_to_async(lambda: sorted(CartItem.objects.filter(cart__user=user).values_list("variant__sku", "quantity")))()
+    assert [q for _, q in items] == [2, 1]
     await client.disconnect()
 
 
