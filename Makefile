@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev clean
+.PHONY: run test bench agent-eval install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -40,6 +40,10 @@ test: install-dev
 # Load benchmarks on PostgreSQL and Redis (needs wrk); writes docs/PERFORMANCE.md.
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The sales agent's scripted conversations: success rate per intent.
+agent-eval: install-dev
+	$(BIN)/python -m pytest tests/chat/test_agent_eval.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles

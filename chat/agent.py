@@ -1,28 +1,48 @@
 """The sales agent: a LangGraph graph of a planner (a chat model that emits tool calls) and a
-ToolNode that runs them, looping until the planner answers."""
+tools node that runs them, looping until the planner answers.
+
+The tools node runs the calls one after another in the graph's own thread, where prebuilt
+ToolNode would hand them to a thread pool: Django's database connections belong to a thread,
+and a pool thread's connection would be opened outside the request and never returned."""
 
 import json
 
-from langchain_core.messages import HumanMessage, SystemMessage
+import structlog
+from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import tools_condition
 
 from chat.brain import OfflineShopModel
 from chat.tools import ShopTools
 
 MAX_STEPS = 8
+log = structlog.get_logger(__name__)
 
 
 def build_agent(user, model=None):
     tools = ShopTools(user).as_langchain_tools()
     planner = (model or OfflineShopModel()).bind_tools(tools)
 
+    by_name = {tool.name: tool for tool in tools}
+
     def plan(state: MessagesState):
         return {"messages": [planner.invoke(state["messages"])]}
 
+    def run_tools(state: MessagesState):
+        results = []
+        for call in state["messages"][-1].tool_calls:
+            tool = by_name.get(call["name"])
+            try:
+                data = tool.invoke(call["args"]) if tool else {"error": f"There is no tool {call['name']}."}
+            except Exception:  # noqa: BLE001 - the shopper gets an answer, the log the details
+                log.exception("agent_tool_failed", tool=call["name"])
+                data = {"error": "Something went wrong on our side; please try again."}
+            results.append(ToolMessage(content=json.dumps(data, default=str), name=call["name"], tool_call_id=call["id"]))
+        return {"messages": results}
+
     graph = StateGraph(MessagesState)
     graph.add_node("planner", plan)
-    graph.add_node("tools", ToolNode(tools))
+    graph.add_node("tools", run_tools)
     graph.add_edge(START, "planner")
     graph.add_conditional_edges("planner", tools_condition, {"tools": "tools", END: END})
     graph.add_edge("tools", "planner")

@@ -95,7 +95,8 @@ class ShopTools:
         products = products.distinct()
         text = query.strip()
         products = search.search(products, text) if text else products.order_by("-rating", "id")
-        found = list(products[:MAX_RESULTS])
+        # What can be bought first, best match first within each.
+        found = sorted(products[: MAX_RESULTS * 4], key=lambda p: p.stock <= 0)[:MAX_RESULTS]
         return {"query": text, "count": len(found), "products": [product_card(p) for p in found]}
 
     def product_details(self, product_id: int) -> dict:

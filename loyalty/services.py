@@ -64,11 +64,8 @@ class InsufficientPoints(APIError):
 
 
 def account_for(user: User) -> LoyaltyAccount:
-    account = getattr(user, "loyalty_account", None)
-    if account is None:
-        account, _ = LoyaltyAccount.objects.get_or_create(user=user)
-        user.loyalty_account = account
-    return account
+    """The user's account as it is now (never a copy cached on a long-lived user object)."""
+    return LoyaltyAccount.objects.get_or_create(user=user)[0]
 
 
 def tier_of(user) -> str:
