@@ -2,19 +2,41 @@
 
 A failed send is logged, never raised: a broadcast must not undo or fail the change it
 announces. With the Redis layer, every server process's sockets get every message.
+
+From a plain thread (a WSGI worker, a Celery task) async_to_sync would start a new event loop
+for each send, and channels-redis keeps its connections per loop: a new Redis connection per
+message. Sends to Redis therefore go through one long-lived loop in a thread of its own.
+The in-memory layer's queues belong to the server's loop, so it keeps async_to_sync.
 """
+
+import asyncio
+import threading
 
 import structlog
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 
 log = structlog.get_logger(__name__)
 
 INVENTORY_GROUP = "inventory"
+SEND_TIMEOUT_SECONDS = 5
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
 
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    global _loop
+    with _loop_lock:
+        if _loop is None or _loop.is_closed():
+            _loop = asyncio.new_event_loop()
+            threading.Thread(target=_loop.run_forever, name="channel-layer-sender", daemon=True).start()
+        return _loop
 
 
 def send_to_group(group: str, message: dict) -> None:
@@ -22,6 +44,10 @@ def send_to_group(group: str, message: dict) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, message)
+        if isinstance(layer, RedisChannelLayer):
+            future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _sender_loop())
+            future.result(timeout=SEND_TIMEOUT_SECONDS)
+        else:
+            async_to_sync(layer.group_send)(group, message)
     except Exception:  # noqa: BLE001 - see the module docstring
         log.exception("group_send_failed", group=group, message_type=message.get("type"))
