@@ -12,7 +12,7 @@ from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import tools_condition
 
-from chat.brain import OfflineShopModel
+from chat.brain import INSTRUCTIONS, planner_for
 from chat.tools import ShopTools
 
 MAX_STEPS = 8
@@ -21,7 +21,7 @@ log = structlog.get_logger(__name__)
 
 def build_agent(user, model=None):
     tools = ShopTools(user).as_langchain_tools()
-    planner = (model or OfflineShopModel()).bind_tools(tools)
+    planner = planner_for(tools, model)
 
     by_name = {tool.name: tool for tool in tools}
 
@@ -52,7 +52,11 @@ def build_agent(user, model=None):
 def run(agent, text: str, state: dict):
     """Yield the graph's steps for one shopper message: ("tool_call", name, args),
     ("tool_result", name, data) and finally ("assistant", content, extras)."""
-    messages = [SystemMessage(content="state:" + json.dumps(state)), HumanMessage(content=text)]
+    messages = [
+        SystemMessage(content=INSTRUCTIONS),
+        SystemMessage(content="state:" + json.dumps(state)),
+        HumanMessage(content=text),
+    ]
     for update in agent.stream({"messages": messages}, {"recursion_limit": MAX_STEPS * 2}, stream_mode="updates"):
         for node, change in update.items():
             for message in change["messages"]:

@@ -5,11 +5,30 @@ It is a langchain-core chat model, so the agent graph is the same for it and for
 import json
 import uuid
 
+import structlog
+from django.conf import settings
+from django.utils.module_loading import import_string
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from chat.intents import parse
+
+log = structlog.get_logger(__name__)
+
+# LLM_PROVIDER -> the langchain chat model class (its package installed beside the shop).
+PROVIDERS = {
+    "openai": "langchain_openai.ChatOpenAI",
+    "anthropic": "langchain_anthropic.ChatAnthropic",
+    "ollama": "langchain_ollama.ChatOllama",
+}
+INSTRUCTIONS = (
+    "You are the shop's sales assistant. Use the tools for every fact about products, stock, the "
+    "cart, coupons, points and orders; never invent one. Ask which color or size when a product "
+    "needs one. Before cancelling an order or starting a return, call the tool without "
+    "confirmed, show its question, and only confirm after the shopper says yes. A system message "
+    "starting with 'state:' lists what the conversation showed last."
+)
 
 CAPABILITIES = (
     "I can find products (\"trail shoes under $120 in blue\"), tell you where they're in stock, "
@@ -38,6 +57,39 @@ class OfflineShopModel(BaseChatModel):
                 call = {"name": intent.tool, "args": intent.args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
                 message = AIMessage(content="", tool_calls=[call])
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        """One chunk: the tool calls (as tool-call chunks) or the whole answer."""
+        message = self._generate(messages, stop=stop).generations[0].message
+        chunks = [
+            {"name": call["name"], "args": json.dumps(call["args"]), "id": call["id"], "index": i}
+            for i, call in enumerate(message.tool_calls)
+        ]
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(content=message.content, tool_call_chunks=chunks, additional_kwargs=message.additional_kwargs)
+        )
+
+
+def planner_for(tools, model=None):
+    """The chat model that plans: the configured LLM with our tools bound, falling back to the
+    offline brain whenever the LLM fails; the offline brain alone when none is configured."""
+    offline = OfflineShopModel().bind_tools(tools)
+    model = model or _configured_llm()
+    if model is None:
+        return offline
+    return model.bind_tools(tools).with_fallbacks([offline])
+
+
+def _configured_llm():
+    provider = settings.LLM_PROVIDER.strip().lower()
+    if not provider:
+        return None
+    try:
+        model_class = import_string(PROVIDERS[provider])
+    except (KeyError, ImportError):
+        log.warning("llm_unavailable", provider=provider, using="offline brain")
+        return None
+    return model_class(model=settings.LLM_MODEL, timeout=settings.LLM_TIMEOUT_SECONDS, max_retries=1)
 
 
 def _state(messages) -> dict:

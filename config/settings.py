@@ -188,6 +188,11 @@ EMPTY_CART_DAYS = env.int("EMPTY_CART_DAYS", default=7)
 ANONYMOUS_CART_DAYS = env.int("ANONYMOUS_CART_DAYS", default=30)
 CHAT_IDLE_DAYS = env.int("CHAT_IDLE_DAYS", default=30)
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=20)
+# The sales agent's brain: empty for the built-in offline one; or openai, anthropic or ollama
+# (install its langchain package; the provider's key comes from its usual variable).
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=20.0)
 CHAT_PURGE_MESSAGES = env.bool("CHAT_PURGE_MESSAGES", default=False)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
