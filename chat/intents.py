@@ -110,6 +110,11 @@ def parse(message: str, state: dict) -> Intent:
         if product_id is not None:
             return Intent("add_to_cart", {"product_id": product_id, "quantity": _quantity(m[1]), **{
                 o: state[o] for o in ("color", "size") if state.get(o)}})
+    if re.fullmatch(r"(?:and |or |what about )?(?:that|it|this)(?: one)? in [a-z ]+\??", text) and state.get("last_product"):
+        args = {}
+        _options(text, args)
+        if args:  # "that in red": the same product, another option
+            return Intent("add_to_cart", {"product_id": state["last_product"], "quantity": 1, **args})
     if re.search(r"\b(add|buy|put|take|get me|i'?ll take)\b", text):
         args = {}
         rest = _options(text, args)

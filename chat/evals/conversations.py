@@ -61,6 +61,8 @@ convo("add", [say("water bottle", "search_products"), say("add the first one", "
 convo("add", [say("backpack", "search_products"), say("add the first one", "add_to_cart"), say("make it 4", "update_cart_item", {"quantity": 4}, ["your cart"])],
       {"cart_quantity": 4})
 convo("add", [say("add it")], {"cart_lines": 0})
+convo("add", [say("water bottle", "search_products"), say("add the first one", "add_to_cart"),
+              say("that in black", "add_to_cart", {"color": "Black"})])
 convo("add", [say("hoodie size l", "search_products", {"size": "L"}), say("add the third one", "add_to_cart", {"size": "L"})],
       {"cart_lines": 1})
 
