@@ -87,7 +87,7 @@ def _check_turn(outcome: Outcome, turn: dict, calls: list, reply: str) -> None:
             if args.get(key) != value:
                 outcome.problems.append(f"{said}: {key}={args.get(key)!r}, expected {value!r}")
     for fact in turn["reply"]:
-        if fact.lower() not in reply.lower():
+        if not any(option in reply.lower() for option in fact.lower().split("|")):
             outcome.problems.append(f"{said}: reply lacks {fact!r}: {reply[:120]!r}")
 
 
