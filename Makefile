@@ -38,7 +38,7 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Load benchmarks on PostgreSQL and Redis (needs wrk); writes docs/PERFORMANCE.md.
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The sales agent's scripted conversations: success rate per intent.

@@ -1,6 +1,7 @@
 """python -m bench: on the seeded PostgreSQL database (seeded first when missing), serve the app as
-production does, load each catalog endpoint with wrk and place orders with concurrent shoppers
-(bench/orders.py), print the tables and rewrite the generated part of docs/PERFORMANCE.md."""
+production does, load each catalog endpoint with wrk, place orders with concurrent shoppers
+(bench/orders.py) and broadcast a stock change to thousands of WebSockets (bench/sockets.py),
+print the tables and rewrite the generated part of docs/PERFORMANCE.md."""
 
 import argparse
 import os
@@ -13,10 +14,20 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import db, load, orders, quiet, report, servers
+from bench import db, load, orders, quiet, report, servers, sockets
 from bench.endpoints import Endpoint, endpoints
 
 ORDERS = "orders"
+SOCKETS = "sockets"
+
+
+def _list(kind, choices=None):
+    def parse(text):
+        values = [kind(x.strip()) for x in text.split(",") if x.strip()]
+        if choices and set(values) - set(choices):
+            raise argparse.ArgumentTypeError(f"choose from {', '.join(choices)}")
+        return values
+    return parse
 
 
 def parse_args(argv):
@@ -40,7 +51,7 @@ def parse_args(argv):
     p.add_argument("--retries", type=int, default=2,
                    help="measure an endpoint again when other processes took over 10%% of the CPUs (default 2)")
     p.add_argument("--only", help="comma-separated scenarios: catalog endpoint names (trivial is always kept "
-                                  f"with them) and/or {ORDERS!r}; default: everything")
+                                  f"with them), {ORDERS!r} and/or {SOCKETS!r}; default: everything")
     p.add_argument("--users", type=int, default=64, help="orders: shopper accounts (default 64; at least -c)")
     p.add_argument("--spread", type=int, default=2000,
                    help="orders: products the uncontended setup buys from (default 2000)")
@@ -49,11 +60,40 @@ def parse_args(argv):
                    type=lambda text: [float(x) for x in text.split(",") if x.strip()],
                    help="orders: PAYMENT_DELAY_SECONDS values, each a server run of its own; the first is "
                         "the headline (default 0,0.2: the mock gateway's wait off, then its default)")
+    p.add_argument("--socket-layers", type=_list(str, (sockets.MEMORY, sockets.REDIS)),
+                   default=[sockets.MEMORY, sockets.REDIS],
+                   help="sockets: channel layers, in order (default memory,redis)")
+    p.add_argument("--socket-counts", type=_list(int), default=[500, 1000, 2000, 4000, 8000],
+                   help="sockets: numbers of sockets, each on a fresh daphne; a layer stops at the first "
+                        "size that does not hold (default 500,1000,2000,4000,8000)")
+    p.add_argument("--socket-rounds", type=int, default=3,
+                   help="sockets: broadcasts per size and trigger, one at a time (default 3; the median "
+                        "round by p99 is the headline)")
+    p.add_argument("--socket-triggers", type=_list(str, (sockets.API, sockets.DIRECT)),
+                   default=[sockets.API, sockets.DIRECT],
+                   help="sockets: api = PUT /api/staff/stock (both layers); direct = group_send from another "
+                        "process (Redis only) (default api,direct)")
+    p.add_argument("--socket-clients", type=int, default=2,
+                   help="sockets: client processes sharing the sockets (default 2)")
+    p.add_argument("--socket-concurrency", type=int, default=64,
+                   help="sockets: handshakes in flight at once, over all clients (default 64)")
+    p.add_argument("--socket-timeout", type=float, default=120,
+                   help="sockets: seconds a round waits for every socket to receive (default 120)")
+    p.add_argument("--socket-give-up", type=float, default=10,
+                   help="sockets: larger sizes are skipped once a layer's p99 exceeds this many seconds (default 10)")
+    p.add_argument("--py-spy", metavar="BINARY",
+                   help="sockets: profile the server with this py-spy binary during the broadcasts (raw stacks "
+                        "and a summary in the work directory)")
+    p.add_argument("--socket-whatif", type=_list(str, ("no-db-close", "gc-freeze", "gc-off", "gc-log", "pubsub")), default=[],
+                   help="sockets: serve bench/whatif.py's variant of the app instead (experiments: "
+                        "no-db-close, gc-freeze, gc-off, gc-log, pubsub; see that file)")
+    p.add_argument("--py-spy-native", action="store_true",
+                   help="sockets: with --py-spy, sample C frames too (the garbage collector, the selector)")
     p.add_argument("--doc", type=Path, default=db.ROOT / "docs" / "PERFORMANCE.md",
                    help="report to rewrite (default docs/PERFORMANCE.md)")
     p.add_argument("--no-doc", action="store_true", help="print the table only")
     args = p.parse_args(argv)
-    known = {e.name for e in endpoints([])} | {ORDERS}
+    known = {e.name for e in endpoints([])} | {ORDERS, SOCKETS}
     unknown = set(args.only.split(",")) - known if args.only else set()
     if unknown:
         p.error(f"--only: unknown {', '.join(sorted(unknown))}; choose from {', '.join(sorted(known))}")
@@ -118,13 +158,17 @@ def main(argv=None) -> None:
     for name in names:
         servers.command(name, 0, 1)  # unknown names fail before the slow setup
     signal.signal(signal.SIGTERM, _interrupt)
-    load.wrk_binary()
 
     load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     wanted = set(args.only.split(",")) if args.only else None
     run_orders = wanted is None or ORDERS in wanted
-    catalog_wanted = wanted is None or bool(wanted - {ORDERS})
-    if args.reseed or not db.seeded():
+    run_sockets = wanted is None or SOCKETS in wanted
+    catalog_wanted = wanted is None or bool(wanted - {ORDERS, SOCKETS})
+    if catalog_wanted:
+        load.wrk_binary()
+    if not (catalog_wanted or run_orders):
+        setup, facts = None, None  # the socket bench brings its own database
+    elif args.reseed or not db.seeded():
         why = "--reseed" if args.reseed else f"no seeded {db.DATABASE} database"
         print(f"Recreating {db.DATABASE} and seeding {args.products:,} products ({why})", flush=True)
         db.recreate_database()
@@ -137,7 +181,8 @@ def main(argv=None) -> None:
         migrate = db.manage("migrate", "--no-input", "-v", "0", timeout=600)
         setup = f"the existing seeded {db.DATABASE} database, reused (`--reseed` recreates it); migrate {migrate:.1f} s"
     settings = {"setup": setup}
-    facts = db.facts()
+    if catalog_wanted or run_orders:
+        facts = db.facts()
     all_endpoints = endpoints(db.product_ids(500)) if catalog_wanted else []
     to_measure = [e for e in all_endpoints if wanted is None or e.name in wanted | {"trivial"}]
 
@@ -160,6 +205,12 @@ def main(argv=None) -> None:
     if run_orders:
         order_runs, prep = orders.measure(args, work_dir)
 
+    socket_runs = []
+    if run_sockets:
+        socket_load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        socket_code = orders.code_state()
+        socket_runs, socket_prep = sockets.measure(args, work_dir)
+
     for name, by_endpoint in results.items():
         print(f"\n{name}\n{report.table(by_endpoint)}")
         if name == "gunicorn":
@@ -168,6 +219,10 @@ def main(argv=None) -> None:
         print(f"\norders (gunicorn)\n{orders.table(order_runs)}\n")
         print("\n".join([*orders.hot_lines(order_runs), *orders.targets(order_runs)]))
         print(f"\n{orders.machine_table(order_runs)}")
+    if socket_runs:
+        print(f"\nWebSocket broadcast (daphne, one process)\n{sockets.table(socket_runs)}\n")
+        print(sockets.machine_table(socket_runs) + "\n")
+        print("\n".join(sockets.targets(socket_runs)))
     if args.no_doc:
         return
     command = shlex.join(["python", "-m", "bench", *(argv if argv is not None else sys.argv[1:])])
@@ -210,6 +265,43 @@ def main(argv=None) -> None:
                     "placement in-process",
             "machine sharing": machine_sharing,
         })
+    sockets_section = None
+    if socket_runs:
+        sockets_section = sockets.section(socket_runs, command=command, date=date, skipped=socket_prep["skipped"],
+                                          settings={
+            "setup": socket_prep["setup"] + "; the staff account bench-staff@example.com (bench/socketprep.py), "
+                     "with a fresh JWT per layer",
+            "server": (f"`{servers.shown('daphne', 1, sockets.application(args))}`"
+                       + (f" with BENCH_WHATIF={','.join(args.socket_whatif)} (an experiment: bench/whatif.py)"
+                          if args.socket_whatif else "")
+                       + f", one fresh process per layer and size (started, its "
+                       f"sockets connected, rounds, stopped); open files limit {socket_prep['open_files']:,} "
+                       f"(raised to the hard limit by the bench, for the server and the clients)"),
+            "environment": (f"DEBUG=0, SECURE_SSL_REDIRECT=0, LOG_LEVEL=WARNING, ALLOWED_HOSTS=127.0.0.1,localhost "
+                            f"(bench/db.py), DATABASE_URL=sqlite:///WORKDIR/sockets.sqlite3 "
+                            f"(the database serves only the trigger), CONN_MAX_AGE=0; in-memory layer: no "
+                            f"REDIS_URL (InMemoryChannelLayer, local-memory cache); Redis layer: "
+                            f"REDIS_URL={sockets.REDIS_URL} (channel layer and cache; the settings' socket_timeout 30 "
+                            f"and max_connections 5000), flushed before each server; "
+                            f"WS_PING_INTERVAL_SECONDS={sockets.PING_INTERVAL}: the app's 30 s heartbeat is off so "
+                            f"that it doesn't land in a round (the clients answer it anyway); daphne's own protocol "
+                            f"pings (its default --ping-interval 20 s) stay on and the clients' library answers them"),
+            "clients": (f"bench/socketclient.py, {args.socket_clients} processes (asyncio, websockets), the sockets "
+                        f"split evenly between them, anonymous, header Origin: {sockets.ORIGIN}, at most "
+                        f"{args.socket_concurrency} handshakes in flight; each socket stamps time.time() when it "
+                        f"reads the update (t0 is time.time() in the bench or trigger process: one clock)"),
+            "rounds": (f"{args.socket_rounds} broadcasts per size and trigger, one at a time: each waits until "
+                       f"the server is idle and other processes are quiet, then for every socket to receive "
+                       f"(at most {args.socket_timeout:g} s); every broadcast carries a new quantity, so a round "
+                       f"counts only its own update"),
+            "triggers": ("api: PUT /api/staff/stock {sku, location_id, quantity} with a staff JWT, sent by the "
+                         "bench (urllib); direct: bench/socketprep.py trigger, a Django process on the server's "
+                         "settings, calls the layer's group_send('inventory', catalog.broadcast.inventory_event"
+                         "(...)) on one long-lived event loop (connected by a warm-up send first)"),
+            "code": socket_code + " (at the start of the run)",
+            "machine sharing": (f"the clients, Redis and the bench run on the same {os.cpu_count()} cores as the "
+                                f"server; load average before the run {socket_load_before}"),
+        })
     catalog_section = None
     if results:
         settings.update({
@@ -227,7 +319,7 @@ def main(argv=None) -> None:
         })
         catalog_section = report.document(
             command=command, date=date, settings=settings, facts=facts, endpoints=to_measure, results=results)
-    report.write(args.doc, catalog=catalog_section, orders=orders_section)
+    report.write(args.doc, catalog=catalog_section, orders=orders_section, sockets=sockets_section)
     print(f"\nWrote {args.doc}; server logs in {work_dir}")
 
 

@@ -15,11 +15,12 @@ from bench.db import ROOT, bench_env
 BIN = Path(sys.executable).parent
 
 
-def command(name: str, port: int | str, workers: int) -> list[str]:
+def command(name: str, port: int | str, workers: int, application: str | None = None) -> list[str]:
     if name == "gunicorn":  # sync workers: production HTTP
-        return [str(BIN / "gunicorn"), "config.wsgi:application", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+        return [str(BIN / "gunicorn"), application or "config.wsgi:application", "-w", str(workers),
+                "-b", f"127.0.0.1:{port}"]
     if name == "daphne":  # one ASGI process, as `make run` serves; for comparison
-        return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+        return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), application or "config.asgi:application"]
     raise ValueError(f"unknown server {name!r}")
 
 
@@ -34,9 +35,9 @@ def environment(name: str) -> dict[str, str]:
     return env
 
 
-def shown(name: str, workers: int) -> str:
+def shown(name: str, workers: int, application: str | None = None) -> str:
     """The command as the report shows it."""
-    argv = command(name, "PORT", workers)
+    argv = command(name, "PORT", workers, application)
     return " ".join([f".venv/bin/{name}", *argv[1:]])
 
 
@@ -59,14 +60,14 @@ class Server:
 
 
 def start(name: str, *, workers: int, log_dir: Path, extra_env: dict[str, str] | None = None,
-          log_name: str | None = None) -> Server:
+          log_name: str | None = None, application: str | None = None) -> Server:
     port = free_port()
     log = log_dir / f"{log_name or name}.log"
     with open(log, "wb") as out:
         # A session of its own: Ctrl-C reaches only the bench, which then stops the server
         # (all its workers, through the process group) itself.
         process = subprocess.Popen(
-            command(name, port, workers), cwd=ROOT, env={**environment(name), **(extra_env or {})},
+            command(name, port, workers, application), cwd=ROOT, env={**environment(name), **(extra_env or {})},
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     server = Server(name, port, log, process)

@@ -69,6 +69,7 @@ class Round:
     other_cpu: float = 0.0
     closed: dict[str, int] = field(default_factory=dict)  # sockets closed so far, by close code
     pings: int = 0  # app heartbeats the clients had so far
+    t0: float = 0.0  # time.time() of the trigger
 
     @property
     def received(self) -> int:
@@ -97,6 +98,10 @@ class SocketRun:
     def holds(self) -> bool:
         return (self.connect["connected"] == self.sockets and bool(self.rounds)
                 and all(r.received == self.sockets for r in self.rounds))
+
+
+def application(args) -> str | None:
+    return "bench.whatif:application" if args.socket_whatif else None
 
 
 def layer_env(layer: str, sqlite: Path) -> dict[str, str]:
@@ -259,7 +264,7 @@ class DirectTrigger:
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=_pump, args=(self.proc.stdout, self.lines), daemon=True).start()
         ready = self._answer(60)
-        if ready.get("layer") != "RedisChannelLayer":
+        if not str(ready.get("layer")).startswith("Redis"):
             self.stop()
             sys.exit(f"the direct trigger needs the Redis layer, got {ready.get('layer')}")
 
@@ -301,12 +306,14 @@ def put_stock(server: servers.Server, staff: dict, quantity: int) -> tuple[int, 
 
 
 class Profile:
-    """py-spy record of the server (non-blocking sampling: it doesn't pause the process)."""
+    """py-spy record of the server (non-blocking sampling, which doesn't pause the process, unless
+    native frames are wanted)."""
 
-    def __init__(self, binary: str, pid: int, output: Path):
+    def __init__(self, binary: str, pid: int, output: Path, native: bool = False):
         self.output = output
+        # --native needs the process paused for each sample (it slows the server a little)
         self.proc = subprocess.Popen([binary, "record", "--pid", str(pid), "--rate", "250", "--format", "raw",
-                                      "--nonblocking", "--output", str(output)],
+                                      "--output", str(output), *(["--native"] if native else ["--nonblocking"])],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                      start_new_session=True)
         time.sleep(1.5)  # attached before the first round
@@ -373,7 +380,8 @@ def one_round(server, clients: Clients, trigger: str, quantity: int, *, staff: d
     latencies = sorted((t - t0) * 1000 for reply in replies for t in reply["times"] if t is not None)
     return Round(trigger, expected, latencies, (answered - t0) * 1000,
                  {k: 1000 * (after[k] - before[k]) for k in before}, other_cpu=other.share,
-                 closed=_merge(reply["closed"] for reply in replies), pings=sum(reply["pings"] for reply in replies))
+                 closed=_merge(reply["closed"] for reply in replies), pings=sum(reply["pings"] for reply in replies),
+                 t0=t0)
 
 
 def one_size(layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_dir: Path,
@@ -382,7 +390,10 @@ def one_size(layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_
     env = layer_env(layer, sqlite)
     if layer == REDIS:
         redis.Redis.from_url(REDIS_URL).flushdb()  # no group members left from an earlier server
-    server = servers.start("daphne", workers=1, log_dir=work_dir, extra_env=env, log_name=name)
+    if args.socket_whatif:  # bench/whatif.py: an experiment, not the app as it is
+        env["BENCH_WHATIF"] = ",".join(args.socket_whatif)
+    server = servers.start("daphne", workers=1, log_dir=work_dir, extra_env=env, log_name=name,
+                           application=application(args))
     clients = direct = profile = None
     runs = []
     try:
@@ -411,7 +422,7 @@ def one_size(layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_
         settle(server.process.pid)
         rss_idle = rss_mib(server.process.pid)
         if args.py_spy:
-            profile = Profile(args.py_spy, server.process.pid, work_dir / f"{name}.pyspy.txt")
+            profile = Profile(args.py_spy, server.process.pid, work_dir / f"{name}.pyspy.txt", native=args.py_spy_native)
         for trigger in triggers:
             run = SocketRun(layer, sockets, trigger, connect, {"before": rss_before, "idle": rss_idle})
             for _ in range(args.socket_rounds):
@@ -420,6 +431,8 @@ def one_size(layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_
                               timeout=args.socket_timeout, expected=expected)
                 run.rounds.append(r)
                 print("  " + round_line(run, r), flush=True)
+                if "gc-log" in args.socket_whatif:
+                    print("    " + collections_during(server.log, r), flush=True)
             runs.append(run)
         if profile:
             profile.stop()
@@ -458,6 +471,21 @@ def _median(values: list[float]) -> float | None:
 
 def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def collections_during(log: Path, r: Round) -> str:
+    """bench/whatif.py gc-log: the garbage collections between the trigger and the last receipt."""
+    end = r.t0 + (r.pct(100) or 0) / 1000
+    found = []
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith("bench-gc "):
+            entry = json.loads(line.removeprefix("bench-gc "))
+            if r.t0 <= entry["at"] <= end + 0.001:
+                found.append(entry)
+    if not found:
+        return "collections during the round: none logged (generation 2, or over 10 ms)"
+    return "collections during the round: " + "; ".join(
+        f"gen {e['generation']} {e['ms']:.0f} ms ({e['objects']:,} objects in it after)" for e in found)
 
 
 def round_line(run: SocketRun, r: Round) -> str:

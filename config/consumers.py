@@ -6,6 +6,7 @@ import asyncio
 import json
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.consumer import get_handler_name
 from django.conf import settings
 from django.utils import timezone
 
@@ -13,10 +14,19 @@ from config.realtime import INVENTORY_GROUP, user_group
 
 UNAUTHORIZED = 4401
 MISSED_PONGS_LIMIT = 2
+# Broadcast events need no database: skip Channels' per-message hop to close old connections,
+# which was a quarter of a broadcast's cost across 2,000 sockets (docs/PERFORMANCE.md).
+BROADCAST_EVENTS = {"inventory.update", "order.update"}
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     require_user = False
+
+    async def dispatch(self, message):
+        if message.get("type") in BROADCAST_EVENTS:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def connect(self):
         user = self.scope.get("user")
