@@ -102,3 +102,13 @@ def compute(
         total=merchandise + tax + shipping,
         points_used=int(points_discount * POINTS_PER_DOLLAR),
     )
+
+
+def refund(*, paid_for_goods: Decimal, subtotal: Decimal, returned_value: Decimal, refunded_so_far: Decimal, completes_order: bool) -> Decimal:
+    """What a return gives back: the returned units' share of what was paid for goods and tax
+    (the order's own discounts followed; shipping is not refunded). The return that completes
+    the order gets exactly what is left, so the refunds add up to the cent."""
+    left = paid_for_goods - refunded_so_far
+    if completes_order or subtotal == 0:
+        return left
+    return min(cents(paid_for_goods * returned_value / subtotal), left)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import Address, PaymentMethod, User
 from cart import services as cart_services
 from cart.models import Cart, CheckoutSession
-from cart.pricing import cents
+from cart import pricing
 from catalog import stock
 from config.errors import APIError
 from config.realtime import send_to_group, user_group
@@ -431,20 +431,21 @@ def request_return(*, user: User, order_id: int, reason: str, items: list[dict])
 
 
 def refund_for(order: Order, request: Return) -> tuple[Decimal, int]:
-    """Money and points a return gives back, following the order's own discounts: the share
-    of what was paid for goods and tax (shipping is not refunded) that the returned units were
-    worth; the return that completes the order gets exactly what is left, to the cent."""
-    payable = order.merchandise + order.tax
+    """Money (cart.pricing.refund) and points a return gives back, in proportion to the value
+    of the returned units; the return that completes the order gets what is left of both."""
     others = Return.objects.filter(order=order).exclude(pk=request.pk).exclude(status=Return.Status.REJECTED)
     refunded = others.aggregate(total=Sum("refund_amount"))["total"] or Decimal("0.00")
     points_back = others.aggregate(total=Sum("points_reversed"))["total"] or 0
     value = sum((ri.order_item.price * ri.quantity for ri in request.items.select_related("order_item")), Decimal("0"))
     returned = _returned_so_far(order)
     everything = all(returned.get(item.pk, 0) >= item.quantity for item in order.items.all())
-    if everything or order.subtotal == 0:
-        return payable - refunded, order.points_earned - points_back
-    share = value / order.subtotal
-    return min(cents(payable * share), payable - refunded), min(math.floor(order.points_earned * share), order.points_earned - points_back)
+    money = pricing.refund(
+        paid_for_goods=order.merchandise + order.tax, subtotal=order.subtotal, returned_value=value,
+        refunded_so_far=refunded, completes_order=everything,
+    )
+    points_left = order.points_earned - points_back
+    points = points_left if everything or order.subtotal == 0 else min(math.floor(order.points_earned * value / order.subtotal), points_left)
+    return money, points
 
 
 def _staff_return(return_id: int) -> Return:

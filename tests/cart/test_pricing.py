@@ -81,3 +81,19 @@ def test_every_tier_rate(tier, loyalty_discount):
 def test_money_is_two_place_strings():
     result = totals([("3.10", 1)])
     assert result["subtotal"] == "3.10" and result["total"] == "9.34"
+
+
+@pytest.mark.parametrize(
+    "returned, refunded_so_far, completes, expected",
+    [
+        ("12.50", "0.00", False, "12.15"),   # 12.50 / 97.50 of 94.77, half up
+        ("85.00", "12.15", True, "82.62"),   # the last return gets exactly what is left
+        ("97.50", "0.00", True, "94.77"),
+    ],
+)
+def test_refunds_follow_the_orders_own_discounts(returned, refunded_so_far, completes, expected):
+    from cart.pricing import refund
+
+    amount = refund(paid_for_goods=D("94.77"), subtotal=D("97.50"), returned_value=D(returned),
+                    refunded_so_far=D(refunded_so_far), completes_order=completes)
+    assert f"{amount:.2f}" == expected
