@@ -27,6 +27,11 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def line_total(unit_price: Decimal, quantity: int) -> Decimal:
+    """One line of a cart or an order: unit price x quantity, to the cent."""
+    return cents(unit_price * quantity)
+
+
 @dataclass(frozen=True)
 class Line:
     unit_price: Decimal
@@ -69,7 +74,7 @@ def compute(
     tier_rate: Decimal = ZERO,
     points: int = 0,
 ) -> Totals:
-    subtotal = cents(sum((line.unit_price * line.quantity for line in lines), ZERO))
+    subtotal = sum((line_total(line.unit_price, line.quantity) for line in lines), ZERO)
     if subtotal <= 0:
         return Totals(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0)
 

@@ -228,7 +228,7 @@ class CartLine:
 
     @property
     def subtotal(self):
-        return pricing.cents(self.unit_price * self.item.quantity)
+        return pricing.line_total(self.unit_price, self.item.quantity)
 
 
 @dataclass

@@ -436,7 +436,10 @@ def refund_for(order: Order, request: Return) -> tuple[Decimal, int]:
     others = Return.objects.filter(order=order).exclude(pk=request.pk).exclude(status=Return.Status.REJECTED)
     refunded = others.aggregate(total=Sum("refund_amount"))["total"] or Decimal("0.00")
     points_back = others.aggregate(total=Sum("points_reversed"))["total"] or 0
-    value = sum((ri.order_item.price * ri.quantity for ri in request.items.select_related("order_item")), Decimal("0"))
+    value = sum(
+        (pricing.line_total(ri.order_item.price, ri.quantity) for ri in request.items.select_related("order_item")),
+        Decimal("0"),
+    )
     returned = _returned_so_far(order)
     everything = all(returned.get(item.pk, 0) >= item.quantity for item in order.items.all())
     money = pricing.refund(
