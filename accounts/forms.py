@@ -28,6 +28,11 @@ class ProfileForm(forms.Form):
 
 
 class AddressForm(forms.Form):
+    # Its own element ids: the account page shows it beside the payment form, both with is_default.
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "address_%s")
+        super().__init__(*args, **kwargs)
+
     street = forms.CharField(max_length=200)
     city = forms.CharField(max_length=100)
     state = forms.CharField(max_length=100, required=False)
@@ -37,6 +42,10 @@ class AddressForm(forms.Form):
 
 
 class PaymentMethodForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "payment_%s")
+        super().__init__(*args, **kwargs)
+
     type = forms.ChoiceField(choices=PaymentMethod.Type.choices, label="Kind")
     card_number = forms.CharField(
         max_length=32, required=False, label="Card number",
@@ -47,3 +56,19 @@ class PaymentMethodForm(forms.Form):
     upi_id = forms.CharField(max_length=100, required=False, label="UPI id")
     code = forms.CharField(max_length=40, required=False, label="Gift card code")
     is_default = forms.BooleanField(required=False, label="Make this my default")
+
+
+class CheckoutAddressForm(AddressForm):
+    """A new address typed at checkout. Its fields are only filled in when the shopper picks
+    "a new address", so the browser must not insist on them otherwise."""
+
+    use_required_attribute = False
+
+
+class CheckoutCardForm(forms.Form):
+    """A new card typed at checkout; saved to the account like one added there."""
+
+    use_required_attribute = False
+    card_number = PaymentMethodForm.base_fields["card_number"]
+    exp_month = forms.IntegerField(min_value=1, max_value=12, label="Expiry month")
+    exp_year = forms.IntegerField(label="Expiry year")

@@ -4,7 +4,6 @@ accounts.services does the work."""
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -12,9 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from accounts.forms import AddressForm, PaymentMethodForm, ProfileForm, SigninForm, SignupForm
 from accounts.models import Address, PaymentMethod
-from config.errors import APIError
 from config.ratelimit import client_ip
-from config.web import attempt
+from config.web import attempt, submit_form
 
 
 def _next_url(request, default: str = "/account/") -> str:
@@ -24,27 +22,10 @@ def _next_url(request, default: str = "/account/") -> str:
     return default
 
 
-def _attempt(form, action):
-    """``action(**cleaned_data)``'s result, or None with the service's errors on the form."""
-    if not form.is_valid():
-        return None
-    try:
-        return action(**form.cleaned_data)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-    except APIError as exc:
-        form.add_error(None, str(exc.detail))
-    return None
-
-
 def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST":
-        user = _attempt(form, services.register_user)
+        user = submit_form(form, services.register_user)
         if user is not None:
             login(request, user, backend="accounts.backends.EmailOrUsernameBackend")
             messages.success(request, "Welcome! Your account is ready.")
@@ -55,7 +36,7 @@ def signup(request):
 def signin(request):
     form = SigninForm(request.POST or None)
     if request.method == "POST":
-        user = _attempt(
+        user = submit_form(
             form,
             lambda **credentials: services.sign_in(
                 **credentials, client_ip=client_ip(request), request=request
@@ -92,7 +73,7 @@ def _account_context(request, **forms) -> dict:
 
 
 def _account_post(request, form_name: str, form, action, done: str):
-    if _attempt(form, action) is not None:
+    if submit_form(form, action) is not None:
         messages.success(request, done)
         return redirect("accounts:account")
     return render(request, "accounts/account.html", _account_context(request, **{form_name: form}), status=400)

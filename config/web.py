@@ -27,3 +27,21 @@ def attempt(request, action, done: str = "") -> bool:
             messages.success(request, done)
         return True
     return False
+
+
+def submit_form(form, action):
+    """``action(**form.cleaned_data)``'s result, or None with the form's or the service's
+    errors on the form (field errors on their fields)."""
+    if not form.is_valid():
+        return None
+    try:
+        return action(**form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    except APIError as exc:
+        form.add_error(None, str(exc.detail))
+    return None

@@ -27,6 +27,7 @@ function connect(attempt = 0) {
   const socket = new WebSocket(`${scheme}://${location.host}/ws/inventory/`);
   socket.addEventListener("open", () => {
     attempt = 0;
+    document.documentElement.dataset.live = "connected";
     const ids = productIdsOnPage();
     if (ids.length && !document.querySelector("[data-order-status]")) socket.send(JSON.stringify({ subscribe: ids }));
   });
@@ -42,6 +43,7 @@ function connect(attempt = 0) {
     }
   });
   socket.addEventListener("close", () => {
+    document.documentElement.dataset.live = "disconnected";
     // Back off up to 30 s, so a restarting server isn't stampeded.
     setTimeout(() => connect(attempt + 1), Math.min(30000, 1000 * 2 ** attempt));
   });

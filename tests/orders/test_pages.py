@@ -36,6 +36,42 @@ def test_checkout_page_places_the_order(shopper, socks, address, good_card):
     assert order.number in shopper.get("/account/orders/").content.decode()
 
 
+NEW_ADDRESS = {
+    "address_id": "new", "address-street": "9 Pier Rd", "address-city": "Salem",
+    "address-zip_code": "97301", "address-country": "US",
+}
+
+
+def test_checkout_saves_a_new_address_and_card_then_places_the_order(shopper, user, socks):
+    add(shopper, socks)
+    page = shopper.get("/checkout/").content.decode()
+    assert 'value="new" checked> A new address' in page and 'value="new" checked> A new card' in page
+    response = shopper.post("/checkout/", {
+        **NEW_ADDRESS, "payment_method_id": "new",
+        "card-card_number": "4242 4242 4242 4242", "card-exp_month": "4", "card-exp_year": "2031",
+        "idempotency_key": "k-new",
+    })
+    order = Order.objects.get()
+    assert response.status_code == 302 and order.ship_street == "9 Pier Rd"
+    assert [str(a) for a in user.addresses.all()] == ["9 Pier Rd, Salem, 97301, US"]
+    assert [m.label for m in user.payment_methods.all()] == ["Visa •••• 4242"]
+
+
+def test_a_bad_new_card_is_named_and_nothing_typed_is_lost(shopper, user, socks):
+    add(shopper, socks)
+    response = shopper.post("/checkout/", {
+        **NEW_ADDRESS, "payment_method_id": "new",
+        "card-card_number": "4242 4242 4242 4241", "card-exp_month": "4", "card-exp_year": "2031",
+    })
+    html = response.content.decode()
+    assert response.status_code == 400 and "Please check the details below." in html
+    assert "This card number is not valid" in html and 'value="4242 4242 4242 4241"' in html
+    # The address was good: it is saved and chosen, so only the card needs fixing.
+    saved = user.addresses.get()
+    assert f'value="{saved.pk}" checked' in html
+    assert not Order.objects.exists() and shopper.get("/api/cart").json()["item_count"] == 1
+
+
 def test_a_decline_shows_the_reason_and_keeps_the_cart(shopper, socks, address, bad_card):
     add(shopper, socks)
     response = shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": bad_card.pk, "idempotency_key": "x1"})

@@ -1,0 +1,63 @@
+"""Steps and checks the browser journeys share."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+# Run in the page: what a phone user or a screen-reader user would trip over.
+_PAGE_PROBLEMS = """() => {
+  const problems = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    problems.push(`scrolls sideways: ${document.documentElement.scrollWidth}px on a ${window.innerWidth}px screen`);
+  for (const img of document.images)
+    if (!img.hasAttribute("alt")) problems.push(`image without alt text: ${img.src}`);
+  for (const field of document.querySelectorAll("input, select, textarea")) {
+    if (["hidden", "submit", "button"].includes(field.type)) continue;
+    const named = field.labels?.length || field.getAttribute("aria-label") || field.closest("label");
+    if (!named) problems.push(`field without a label: ${field.name || field.id}`);
+  }
+  if (!document.title.trim()) problems.push("no page title");
+  if (document.querySelectorAll("h1").length !== 1) problems.push(`${document.querySelectorAll("h1").length} h1 headings`);
+  return problems;
+}"""
+
+
+def assert_page_is_sound(page: Page) -> None:
+    """The page fits the screen, names its fields and images, has one title heading, and its
+    scripts ran without errors."""
+    page.wait_for_load_state("load")
+    problems = page.evaluate(_PAGE_PROBLEMS)
+    assert problems == [], f"{page.url}: {problems}"
+    assert page.script_errors == [], f"{page.url}: {page.script_errors}"
+
+
+def sign_in(page: Page, login: str, password: str, *, next_path: str = "") -> None:
+    page.goto(f"/accounts/signin/?next={next_path}" if next_path else "/accounts/signin/")
+    page.get_by_label("Email or username").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def add_first_variant_to_cart(page: Page, *, quantity: int) -> str:
+    """On a product page: the first colour and size with ``quantity`` in stock, checked
+    against the per-store table, added to the cart. Returns what the page said of it."""
+    status = page.locator("[data-variant-status]")
+    colors = page.locator("input[name=color]")
+    sizes = page.locator("input[name=size]")
+    for color in range(max(colors.count(), 1)):
+        for size in range(max(sizes.count(), 1)):
+            if colors.count():
+                colors.nth(color).check()
+            if sizes.count():
+                sizes.nth(size).check()
+            available = re.search(r"(\d+) available", status.inner_text())
+            if available and int(available.group(1)) >= quantity:
+                by_store = [int(q) for q in page.locator("[data-quantity]").all_inner_texts() if q.isdigit()]
+                assert sum(by_store) == int(available.group(1))
+                chosen = status.inner_text()
+                page.get_by_label("Quantity", exact=True).fill(str(quantity))
+                page.get_by_role("button", name="Add to cart").click()
+                expect(page.get_by_role("status")).to_contain_text("Added to your cart")
+                return chosen
+    raise AssertionError(f"nothing on {page.url} has {quantity} in stock")
