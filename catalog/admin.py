@@ -168,6 +168,17 @@ class StockLocationAdmin(admin.ModelAdmin):
         return location.units or 0
 
 
+def _job_label(job: str) -> str:
+    return job.replace("_", " ")
+
+
+def _outcome(result) -> str:
+    """A job's result as staff read it: {"opened": 2, "resolved": 0} -> "2 opened, 0 resolved"."""
+    if isinstance(result, dict):
+        return ", ".join(f"{value} {_job_label(key)}" for key, value in result.items())
+    return str(result)
+
+
 class JobsAdminMixin:
     """A "run now" button for each periodic job on this changelist (no worker needed)."""
 
@@ -183,13 +194,13 @@ class JobsAdminMixin:
             messages.error(request, "Choose a job and press its button.")
         else:
             result = run_now(job)
-            messages.success(request, f"{job} finished: {result}")
+            messages.success(request, f"{_job_label(job).capitalize()} finished: {_outcome(result)}.")
         info = self.model._meta.app_label, self.model._meta.model_name
         return redirect(reverse("admin:%s_%s_changelist" % info))
 
     def changelist_view(self, request, extra_context=None):
         info = self.model._meta.app_label, self.model._meta.model_name
-        jobs = [(name, reverse("admin:%s_%s_run_job" % info, args=[name])) for name in JOBS]
+        jobs = [(_job_label(name), reverse("admin:%s_%s_run_job" % info, args=[name])) for name in JOBS]
         return super().changelist_view(request, {**(extra_context or {}), "jobs": jobs})
 
 

@@ -156,9 +156,9 @@ def test_run_job_command(shelf, capsys):
 def test_staff_run_a_job_from_the_admin(shelf, client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026"))
     page = client.get("/admin/catalog/lowstockalert/").content.decode()
-    assert "Run low_stock_alerts now" in page
+    assert "Run low stock alerts now" in page
     response = client.post("/admin/catalog/lowstockalert/run/low_stock_alerts/", follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["low_stock_alerts finished: {'opened': 1, 'resolved': 0}"]
+    assert [str(m) for m in response.context["messages"]] == ["Low stock alerts finished: 1 opened, 0 resolved."]
     assert "Feed Item" in response.content.decode()
 
 

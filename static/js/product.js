@@ -10,7 +10,23 @@ function chosen() {
   return variants.find((v) => v.color === color && v.size === size);
 }
 
+function check(name, value) {
+  const input = picker.querySelector(`input[name=${name}][value="${CSS.escape(value)}"]`);
+  if (input) input.checked = true;
+}
+
+// Sizes (or colours) with none left in the chosen colour (or size) look sold out; still pickable.
+function markSoldOut() {
+  const current = { color: picker.querySelector("input[name=color]:checked")?.value ?? "", size: picker.querySelector("input[name=size]:checked")?.value ?? "" };
+  for (const input of picker.querySelectorAll("input[name=color], input[name=size]")) {
+    const other = input.name === "color" ? "size" : "color";
+    const match = variants.find((v) => v[input.name] === input.value && v[other] === current[other]);
+    input.closest("label").classList.toggle("sold-out", !match || match.stock <= 0);
+  }
+}
+
 function render() {
+  markSoldOut();
   const variant = chosen();
   const status = page.querySelector("[data-variant-status]");
   for (const row of page.querySelectorAll("[data-location-id]")) {
@@ -28,6 +44,14 @@ function render() {
 }
 
 picker.addEventListener("change", render);
+// Open on something that can be bought, when anything can.
+if (!(chosen()?.stock > 0)) {
+  const available = variants.find((v) => v.stock > 0);
+  if (available) {
+    check("color", available.color);
+    check("size", available.size);
+  }
+}
 render();
 
 // Live stock from the inventory socket (live.js).

@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -98,11 +99,15 @@ class LiveShop:
     def __init__(self, url: str):
         self.url = url
 
-    def api(self, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+    def api(
+        self, method: str, path: str, body: dict | None = None, *, token: str = "", headers: dict | None = None
+    ) -> dict:
+        headers = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(
-            self.url + path, method=method,
+            self.url + path, method=method, headers=headers,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
         )
         try:
             with urllib.request.urlopen(request, timeout=20) as response:
@@ -110,6 +115,12 @@ class LiveShop:
         except urllib.error.HTTPError as error:
             raise AssertionError(f"{method} {path}: {error.code} {error.read().decode()[:500]}") from None
         return json.loads(text) if text else {}
+
+    def new_shopper(self) -> tuple[str, str]:
+        """A fresh account, so a test's cart and orders are its own: (username, password)."""
+        username, password = f"shopper{uuid.uuid4().hex[:10]}", "a-long-passphrase-2026"
+        self.api("POST", "/api/auth/signup", {"email": f"{username}@example.com", "username": username, "password": password})
+        return username, password
 
     def token(self, login: str, password: str) -> str:
         return self.api("POST", "/api/auth/signin", {"username": login, "password": password})["access"]
