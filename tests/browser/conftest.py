@@ -3,7 +3,7 @@ data, and headless Chromium driven by Playwright. Both backends: a SQLite file i
 run, a PostgreSQL database (and the suite's Redis) in full mode.
 
 Tests talk to the server only as a browser or an API client would; a failing test leaves a
-screenshot of the page in test-results/browser/.
+screenshot of each open page and a trace with a screenshot of every step in test-results/browser/.
 """
 
 import json
@@ -194,6 +194,8 @@ def new_page(browser, live_shop, request):
     def open_page(width: int = 1280, height: int = 900):
         context = browser.new_context(base_url=live_shop.url, viewport={"width": width, "height": height})
         context.set_default_timeout(10_000)
+        # A filmstrip of every step, kept only when the test fails.
+        context.tracing.start(screenshots=True, snapshots=True)
         contexts.append(context)
         page = context.new_page()
         # Script errors and failed loads, for assert_page_is_sound.
@@ -204,12 +206,17 @@ def new_page(browser, live_shop, request):
 
     yield open_page
     report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        test_name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
-        for number, context in enumerate(contexts):
+    failed = report is not None and report.failed
+    test_name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
+    for number, context in enumerate(contexts):
+        if failed:
+            RESULTS_DIR.mkdir(parents=True, exist_ok=True)
             for page_number, page in enumerate(context.pages):
                 _screenshot(page, f"{test_name}-{number}-{page_number}")
-    for context in contexts:
+            # `playwright show-trace <file>` replays it step by step, with a screenshot of each.
+            context.tracing.stop(path=str(RESULTS_DIR / f"{test_name}-{number}.trace.zip"))
+        else:
+            context.tracing.stop()
         context.close()
 
 
