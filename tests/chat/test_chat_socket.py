@@ -9,6 +9,7 @@ from cart.models import CartItem
 from catalog import stock
 from config.asgi import application
 from tests.catalog import builders
+from tests.sockets import refused_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -46,8 +47,8 @@ async def receive_until(client, kind: str, limit: int = 10) -> list[dict]:
 
 
 async def test_no_or_bad_credentials_are_refused_with_4401(token):
-    assert await chat().connect() == (False, 4401)
-    assert await chat(token="nonsense").connect() == (False, 4401)
+    assert await refused_with(chat()) == 4401
+    assert await refused_with(chat(token="nonsense")) == 4401
 
 
 async def test_another_users_session_is_refused_with_4403(user, other_user, token):
@@ -55,7 +56,7 @@ async def test_another_users_session_is_refused_with_4403(user, other_user, toke
     assert (await client.connect())[0]
     await client.disconnect()
     theirs = (await database_sync_to_async(issue_token_pair)(other_user))["access"]
-    assert await chat("mine", theirs).connect() == (False, 4403)
+    assert await refused_with(chat("mine", theirs)) == 4403
 
 
 async def test_connect_says_hello_with_the_history(token, shop):

@@ -13,6 +13,7 @@ from accounts.tokens import issue_token_pair
 from catalog import stock
 from config.asgi import application
 from tests.catalog import builders
+from tests.sockets import refused_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -100,14 +101,11 @@ def user_tokens(user):
 
 async def test_a_bad_or_revoked_token_is_refused_with_4401(user, user_tokens):
     for token in ("not-a-token", user_tokens["refresh"]):
-        client = socket(f"/ws/inventory/?token={token}")
-        connected, code = await client.connect()
-        assert (connected, code) == (False, 4401)
+        assert await refused_with(socket(f"/ws/inventory/?token={token}")) == 4401
     from rest_framework_simplejwt.tokens import AccessToken
 
     await database_sync_to_async(revoke_access_token)(AccessToken(user_tokens["access"]).payload)
-    client = socket(f"/ws/inventory/?token={user_tokens['access']}")
-    assert await client.connect() == (False, 4401)
+    assert await refused_with(socket(f"/ws/inventory/?token={user_tokens['access']}")) == 4401
 
 
 async def test_the_heartbeat_pings_and_closes_a_silent_socket(goods, settings):
