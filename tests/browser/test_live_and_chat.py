@@ -90,6 +90,11 @@ def test_every_page_fits_a_phone(new_page, live_shop):
     for path in ["/c/shoes/", "/search/?q=jacket"]:
         page.goto(path)
         assert_page_is_sound(page)
+        # Products first: the filters are folded away until asked for.
+        expect(page.get_by_label("Brand")).to_be_hidden()
+        expect(page.locator(".product-card").first).to_be_in_viewport()
+    page.get_by_text("Filters and sorting").click()
+    expect(page.get_by_label("Brand")).to_be_visible()
     page.locator(".product-card .product-link").first.click()
     assert_page_is_sound(page)
     add_first_variant_to_cart(page, quantity=1)
