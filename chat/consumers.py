@@ -1,6 +1,7 @@
 """/ws/chat/{session_id}: the sales agent's socket (API.md). It only routes: the agent, its
 tools and the session's persistence are in chat.agent, chat.tools and chat.services."""
 
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
@@ -52,26 +53,27 @@ class ChatConsumer(LiveConsumer):
             return
         await self.send_event("user", content=message)
         await self.send_event("thinking", content="Looking into it…")
-        for event in await self._answer(message.strip()):
-            await self.send_json(event)
+        await self._answer(message.strip())
 
     @database_sync_to_async
-    def _answer(self, message: str) -> list[dict]:
+    def _answer(self, message: str) -> None:
+        """Run one turn, sending each tool step and the answer as it happens (a model may take
+        seconds per step), then keep the turn in the session."""
+        send = async_to_sync(self.send_json)
         session = self.session
         session.refresh_from_db(fields=["state"])
-        state, steps, events, pending = session.state, [{"type": "user", "content": message}], [], {}
-        now = timezone.now().isoformat()
+        state, steps, pending = session.state, [{"type": "user", "content": message}], {}
         for kind, name, data in run(self.agent, message, state):
+            now = timezone.now().isoformat()
             if kind == "tool_call":
                 pending[name] = data
-                events.append({"type": "tool_call", "tool": name, "args": data, "content": "", "timestamp": now})
+                send({"type": "tool_call", "tool": name, "args": data, "content": "", "timestamp": now})
                 steps.append({"type": "tool_call", "content": name, "data": data})
             elif kind == "tool_result":
                 state = services.remember(state, tool=name, args=pending.get(name, {}), result=data)
-                events.append({"type": "tool_result", "tool": name, "data": data, "content": "", "timestamp": now})
+                send({"type": "tool_result", "tool": name, "data": data, "content": "", "timestamp": now})
                 steps.append({"type": "tool_result", "content": name, "data": data})
             else:
-                events.append({"type": "assistant", "content": name, **data, "timestamp": now})
+                send({"type": "assistant", "content": name, **data, "timestamp": now})
                 steps.append({"type": "assistant", "content": name, "data": data})
         services.record_turn(session=session, steps=steps, state=state)
-        return events

@@ -1,5 +1,8 @@
 """The chat socket as API.md has it, and the agent shopping through real tools."""
 
+import functools
+import time
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -74,6 +77,30 @@ async def test_connect_says_hello_with_the_history(token, shop):
     history = (await again.receive_json_from())["history"]
     assert [(h["type"], h["content"][:11]) for h in history] == [("user", "trail shoes"), ("assistant", "Here is 1:\n")]
     await again.disconnect()
+
+
+async def test_each_step_is_sent_as_it_happens_not_with_the_answer(token, shop, monkeypatch):
+    from chat.tools import ShopTools
+
+    search = ShopTools.search_products
+
+    @functools.wraps(search)
+    def slow_search(self, *args, **kwargs):
+        time.sleep(0.5)  # a slow tool, as a model's step can be
+        return search(self, *args, **kwargs)
+
+    monkeypatch.setattr(ShopTools, "search_products", slow_search)
+    client = chat("steps", token)
+    await client.connect()
+    await client.receive_json_from()
+    await client.send_json_to({"message": "trail shoes"})
+    arrived = {}
+    for event in await receive_until(client, "tool_call"):
+        arrived[event["type"]] = time.monotonic()
+    await receive_until(client, "assistant")
+    # The tool call was on screen while the tool ran, half a second before the answer.
+    assert time.monotonic() - arrived["tool_call"] >= 0.4
+    await client.disconnect()
 
 
 @pytest.mark.parametrize("frame", ["{oops", '{"message": ""}', '{"message": "   "}', '{"message": 5}'])
