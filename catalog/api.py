@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import search, stock
+from catalog import response_cache, search, stock
 from catalog.filters import ProductFilter
 from catalog.models import Brand, Category, Product, StockLocation
 from catalog.queries import active_products, product_inventory
@@ -44,6 +44,15 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
+    # Reads come from catalog.response_cache; errors (a 400, a 404) are raised, never cached.
+    def list(self, request, *args, **kwargs):
+        build = lambda: super(ProductViewSet, self).list(request, *args, **kwargs).data  # noqa: E731
+        return Response(response_cache.listing("list", request.query_params.dict(), build))
+
+    def retrieve(self, request, *args, **kwargs):
+        build = lambda: super(ProductViewSet, self).retrieve(request, *args, **kwargs).data  # noqa: E731
+        return Response(response_cache.product("detail", int(kwargs["pk"]), build))
+
     @extend_schema(
         parameters=[SearchParamsSerializer],
         responses=SearchResponseSerializer,
@@ -54,6 +63,10 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         text, limit = params.validated_data["q"], params.validated_data["limit"]
+        return Response(response_cache.listing("search", {"q": text, "limit": str(limit)}, lambda: self._search(text, limit)))
+
+    @staticmethod
+    def _search(text: str, limit: int) -> dict:
         query = search.parse(text)
         matches = search.search(active_products(), query)
         results = list(matches[:limit])
@@ -64,7 +77,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
             "count": count,
             "results": results,
         }
-        return Response(SearchResponseSerializer(body).data)
+        return SearchResponseSerializer(body).data
 
     @extend_schema(
         parameters=[OpenApiParameter("variant_id", OpenApiTypes.INT, description="One variant only.")],
@@ -74,13 +87,18 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         detail=False, url_path=r"inventory/(?P<product_id>\d+)", filter_backends=[], pagination_class=None
     )
     def inventory(self, request, product_id):
-        product = get_object_or_404(Product.objects.active(), pk=product_id)
         variant_id = request.query_params.get("variant_id")
+        build = lambda: self._inventory(int(product_id), variant_id)  # noqa: E731
+        return Response(response_cache.product("inventory", int(product_id), build, variant_id=variant_id))
+
+    @staticmethod
+    def _inventory(product_id: int, variant_id: str | None) -> dict:
+        product = get_object_or_404(Product.objects.active(), pk=product_id)
         if variant_id is not None:
             if not variant_id.isdigit() or not product.variants.filter(pk=variant_id).exists():
                 raise ValidationError({"variant_id": ["Not a variant of this product."]})
             variant_id = int(variant_id)
-        return Response(InventorySerializer(product_inventory(product, variant_id=variant_id)).data)
+        return InventorySerializer(product_inventory(product, variant_id=variant_id)).data
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from catalog import response_cache
 from catalog.models import Product, SearchTerm
 
 # A word this similar (pg_trgm's default threshold) is a correction; a less similar one only
@@ -145,6 +146,7 @@ def index_products(product_ids) -> None:
             changed.append(product)
     Product.objects.bulk_update(changed, ["search_extra"], batch_size=500)
     add_words(words)
+    response_cache.forget_catalog()
 
 
 def search_extra_for(product: Product) -> str:

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 
+from catalog import response_cache
 from catalog.models import Product, ProductVariant, StockLevel, StockLocation, stock_status
 from config.errors import APIError
 from config.sql import add_returning
@@ -85,6 +86,7 @@ def recount_totals() -> int:
         .annotate(total=Sum("quantity"))
         .values("total")
     )
+    response_cache.forget_catalog()
     ProductVariant.objects.update(stock=Coalesce(Subquery(level_sum), 0))
     variant_sum = (
         ProductVariant.objects.filter(product=OuterRef("pk"))
