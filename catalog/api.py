@@ -68,9 +68,8 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     @staticmethod
     def _search(text: str, limit: int) -> dict:
         query = search.parse(text)
-        matches = search.search(active_products(), query)
-        results = list(matches[:limit])
-        count = len(results) if len(results) < limit else matches.count()
+        results = search.ranked(active_products(), query, limit=limit)
+        count = len(results) if len(results) < limit else search.search(active_products(), query).count()
         body = {
             "query": text,
             "corrected_query": query.corrected_text,

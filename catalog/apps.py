@@ -9,6 +9,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from catalog import response_cache
+        from catalog.queries import forget_categories_and_brands
         from catalog.broadcast import broadcast_stock_change
         from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, StockLocation
         from catalog.search import prepare_connection
@@ -20,3 +21,6 @@ class CatalogConfig(AppConfig):
         for model in (Product, ProductVariant, ProductImage, Category, Brand, StockLocation):
             for signal in (post_save, post_delete):
                 signal.connect(response_cache.forget_on_edit, sender=model, dispatch_uid=f"catalog-cache-{model.__name__}")
+        for model in (Category, Brand):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_categories_and_brands, sender=model, dispatch_uid=f"catalog-facets-{model.__name__}")

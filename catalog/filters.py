@@ -4,8 +4,12 @@ import django_filters
 from django import forms
 
 from catalog import search
-from catalog.models import Brand, Category, Product
-from catalog.queries import in_category
+from catalog.models import Product
+from catalog.queries import facet_id, facets, in_category
+
+
+def _slugs(kind: str) -> list[tuple[str, str]]:
+    return [(facet["slug"], facet["name"]) for facet in facets()[kind]]
 
 
 class ProductFilterForm(forms.Form):
@@ -24,12 +28,13 @@ class ProductOrdering(django_filters.OrderingFilter):
 
 
 class ProductFilter(django_filters.FilterSet):
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), to_field_name="slug", method="filter_category",
+    # Choices from the cached facets: checking a slug costs no query.
+    category = django_filters.ChoiceFilter(
+        choices=lambda: _slugs("categories"), method="filter_category",
         help_text="A category's slug; its subcategories are included.",
     )
-    brand = django_filters.ModelChoiceFilter(
-        queryset=Brand.objects.all(), to_field_name="slug", help_text="A brand's slug."
+    brand = django_filters.ChoiceFilter(
+        choices=lambda: _slugs("brands"), method="filter_brand", help_text="A brand's slug."
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
@@ -50,8 +55,11 @@ class ProductFilter(django_filters.FilterSet):
         fields: list = []
         form = ProductFilterForm
 
-    def filter_category(self, queryset, name, category):
-        return in_category(queryset, category)
+    def filter_category(self, queryset, name, slug: str):
+        return in_category(queryset, facet_id("categories", slug))
+
+    def filter_brand(self, queryset, name, slug: str):
+        return queryset.filter(brand_id=facet_id("brands", slug))
 
     def filter_in_stock(self, queryset, name, value: str):
         return queryset.filter(stock__gt=0) if value in ("true", "1") else queryset.filter(stock=0)

@@ -59,3 +59,11 @@ def test_catalog_edits_show_at_once(api, runner, django_capture_on_commit_callba
     assert api.get(f"/api/products/{runner.pk}").status_code == 404
     assert api.get("/api/products").json()["count"] == 0
 
+
+
+def test_a_new_brand_is_a_valid_filter_at_once(api, runner, django_capture_on_commit_callbacks):
+    assert api.get("/api/products?brand=hoka").status_code == 400  # facets now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.product("Clifton", brand_name="Hoka", category_name="Shoes")
+    body = api.get("/api/products?brand=hoka").json()
+    assert [p["name"] for p in body["results"]] == ["Clifton"]
