@@ -48,6 +48,9 @@ def parse_args(argv):
                    help="endpoints to measure again with one connection, as NAME @1 (default search)")
     p.add_argument("--threads", type=int, default=1,
                    help="wrk threads (default 1: leaves the second core to the server)")
+    p.add_argument("--quiet-wait", type=float, default=30,
+                   help="catalog endpoints: seconds to wait at most for other processes to quiet down before "
+                        "each one (default 30; on a machine others keep busy, less)")
     p.add_argument("--retries", type=int, default=2,
                    help="measure an endpoint again when other processes took over 10%% of the CPUs (default 2)")
     p.add_argument("--only", help="comma-separated scenarios: catalog endpoint names (trivial is always kept "
@@ -130,7 +133,7 @@ def measure(server: servers.Server, to_measure: list[Endpoint], args, work_dir: 
         # Someone else's burst of work mid-run skews the row: measure again (a few times at
         # most) and keep the run they disturbed least.
         for _ in range(1 + args.retries):
-            quiet.wait_until_quiet(server_group)
+            quiet.wait_until_quiet(server_group, timeout=args.quiet_wait)
             with quiet.OtherLoad(server_group) as other:
                 result = load.run(server.url, endpoint.paths, seconds=args.duration, name=endpoint.name,
                                   **{**options, "connections": connections})

@@ -46,11 +46,15 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     # Reads come from catalog.response_cache; errors (a 400, a 404) are raised, never cached.
     def list(self, request, *args, **kwargs):
-        build = lambda: super(ProductViewSet, self).list(request, *args, **kwargs).data  # noqa: E731
+        def build():
+            return super(ProductViewSet, self).list(request, *args, **kwargs).data
+
         return Response(response_cache.listing("list", request.query_params.dict(), build))
 
     def retrieve(self, request, *args, **kwargs):
-        build = lambda: super(ProductViewSet, self).retrieve(request, *args, **kwargs).data  # noqa: E731
+        def build():
+            return super(ProductViewSet, self).retrieve(request, *args, **kwargs).data
+
         return Response(response_cache.product("detail", int(kwargs["pk"]), build))
 
     @extend_schema(
@@ -87,8 +91,9 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def inventory(self, request, product_id):
         variant_id = request.query_params.get("variant_id")
-        build = lambda: self._inventory(int(product_id), variant_id)  # noqa: E731
-        return Response(response_cache.product("inventory", int(product_id), build, variant_id=variant_id))
+        return Response(response_cache.product(
+            "inventory", int(product_id), lambda: self._inventory(int(product_id), variant_id), variant_id=variant_id,
+        ))
 
     @staticmethod
     def _inventory(product_id: int, variant_id: str | None) -> dict:
