@@ -1,5 +1,8 @@
 """Catalog API: products, search, inventory; categories and brands; staff stock and locations."""
 
+import json
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -8,6 +11,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,6 +35,13 @@ from config.pagination import LimitOffset
 from config.web import validated
 
 
+def cached_answer(request, body: bytes) -> HttpResponse:
+    """A cached JSON answer as it was rendered; another format (the browsable API) renders it afresh."""
+    if isinstance(request.accepted_renderer, JSONRenderer):
+        return HttpResponse(body, content_type="application/json")
+    return Response(json.loads(body))
+
+
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     filter_backends = [DjangoFilterBackend]
@@ -47,15 +58,18 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     # Reads come from catalog.response_cache; errors (a 400, a 404) are raised, never cached.
     def list(self, request, *args, **kwargs):
         def build():
-            return super(ProductViewSet, self).list(request, *args, **kwargs).data
+            if not request.query_params.get("search", "").strip():
+                return super(ProductViewSet, self).list(request, *args, **kwargs).data
+            with search.index_scans_preferred():
+                return super(ProductViewSet, self).list(request, *args, **kwargs).data
 
-        return Response(response_cache.listing("list", request.query_params.dict(), build))
+        return cached_answer(request, response_cache.listing("list", request.query_params.dict(), build))
 
     def retrieve(self, request, *args, **kwargs):
         def build():
             return super(ProductViewSet, self).retrieve(request, *args, **kwargs).data
 
-        return Response(response_cache.product("detail", int(kwargs["pk"]), build))
+        return cached_answer(request, response_cache.product("detail", int(kwargs["pk"]), build))
 
     @extend_schema(
         parameters=[SearchParamsSerializer],
@@ -67,13 +81,16 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         text, limit = params.validated_data["q"], params.validated_data["limit"]
-        return Response(response_cache.listing("search", {"q": text, "limit": str(limit)}, lambda: self._search(text, limit)))
+        return cached_answer(
+            request, response_cache.listing("search", {"q": text, "limit": str(limit)}, lambda: self._search(text, limit))
+        )
 
     @staticmethod
     def _search(text: str, limit: int) -> dict:
         query = search.parse(text)
-        results = search.ranked(active_products(), query, limit=limit)
-        count = len(results) if len(results) < limit else search.search(active_products(), query).count()
+        with search.index_scans_preferred():
+            results = search.ranked(active_products(), query, limit=limit)
+            count = len(results) if len(results) < limit else search.search(active_products(), query).count()
         body = {
             "query": text,
             "corrected_query": query.corrected_text,
@@ -91,7 +108,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def inventory(self, request, product_id):
         variant_id = request.query_params.get("variant_id")
-        return Response(response_cache.product(
+        return cached_answer(request, response_cache.product(
             "inventory", int(product_id), lambda: self._inventory(int(product_id), variant_id), variant_id=variant_id,
         ))
 

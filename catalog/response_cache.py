@@ -20,7 +20,10 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
+from rest_framework.renderers import JSONRenderer
 
+# Answers are kept as the JSON the API sends: a hit neither unpickles nested dicts nor renders.
+_RENDERER = JSONRenderer()
 TIMEOUT_SECONDS = 600  # a bound on memory, not on staleness: the versions keep entries right
 _CATALOG = "catalog:version"
 _LISTINGS = "catalog:listing-version"
@@ -48,22 +51,24 @@ def _bump(key: str) -> None:
         pass
 
 
-def _cached(key: str, build: Callable[[], object]):
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout=TIMEOUT_SECONDS)
-    return value
+def _cached(key: str, build: Callable[[], object]) -> bytes:
+    body = cache.get(key)
+    if body is None:
+        body = _RENDERER.render(build())
+        cache.set(key, body, timeout=TIMEOUT_SECONDS)
+    return body
 
 
-def listing(kind: str, params: dict[str, str], build: Callable[[], object]):
-    """The answer of a product list or search (``kind``) with these query parameters."""
+def listing(kind: str, params: dict[str, str], build: Callable[[], object]) -> bytes:
+    """The answer of a product list or search (``kind``) with these query parameters, as JSON;
+    ``build`` makes its data when it isn't cached."""
     [version] = _versions(_LISTINGS)
     return _cached(f"catalog:{kind}:{version}:{urlencode(sorted(params.items()))}", build)
 
 
-def product(kind: str, product_id: int, build: Callable[[], object], *, variant_id: str | None = None):
-    """A product's detail or inventory answer (``kind``), or one variant's inventory (as asked)."""
+def product(kind: str, product_id: int, build: Callable[[], object], *, variant_id: str | None = None) -> bytes:
+    """A product's detail or inventory answer (``kind``), or one variant's inventory (as asked),
+    as JSON."""
     catalog, own = _versions(_CATALOG, _product_version_key(product_id))
     return _cached(f"catalog:{kind}:{catalog}.{own}:{product_id}:{variant_id or ''}", build)
 
