@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import response_cache, search, stock
-from catalog.filters import ProductFilter
+from catalog.filters import SLUG_PARAMETERS, ProductFilter
 from catalog.models import Brand, Category, Product, StockLocation
 from catalog.queries import active_products, product_inventory
 from catalog.serializers import (
@@ -56,6 +56,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
     # Reads come from catalog.response_cache; errors (a 400, a 404) are raised, never cached.
+    @extend_schema(parameters=[OpenApiParameter(name, str, description=text) for name, text in SLUG_PARAMETERS.items()])
     def list(self, request, *args, **kwargs):
         def build():
             if not request.query_params.get("search", "").strip():

@@ -27,14 +27,17 @@ class ProductOrdering(django_filters.OrderingFilter):
         return ordered.order_by(*ordered.query.order_by, "-id") if value else ordered
 
 
+# Their choices are data, so the schema can't infer a type from them: catalog.api states it.
+SLUG_PARAMETERS = {"category": "A category's slug; its subcategories are included.", "brand": "A brand's slug."}
+
+
 class ProductFilter(django_filters.FilterSet):
     # Choices from the cached facets: checking a slug costs no query.
     category = django_filters.ChoiceFilter(
-        choices=lambda: _slugs("categories"), method="filter_category",
-        help_text="A category's slug; its subcategories are included.",
+        choices=lambda: _slugs("categories"), method="filter_category", help_text=SLUG_PARAMETERS["category"],
     )
     brand = django_filters.ChoiceFilter(
-        choices=lambda: _slugs("brands"), method="filter_brand", help_text="A brand's slug."
+        choices=lambda: _slugs("brands"), method="filter_brand", help_text=SLUG_PARAMETERS["brand"],
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
