@@ -37,9 +37,9 @@ def parse_args(argv):
                    help=f"recreate and seed {db.DATABASE} even when it exists (by default an existing, "
                         "seeded one is reused, after `migrate`)")
     p.add_argument("--reuse-db", action="store_true", help="the default now; kept for old commands")
-    p.add_argument("--servers", default="gunicorn",
-                   help="catalog endpoints: comma-separated, in order: gunicorn, daphne (default gunicorn); "
-                        "orders always run on gunicorn")
+    p.add_argument("--servers", default="gunicorn,gunicorn-persistent,gunicorn-uvicorn,uvicorn,daphne",
+                   help=f"catalog endpoints: comma-separated, in order, from {', '.join(servers.SERVERS)} "
+                        "(default all of them); orders always run on gunicorn")
     p.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
     p.add_argument("-c", "--connections", type=int, default=32, help="concurrent connections; orders: clients (default 32)")
     p.add_argument("-d", "--duration", type=float, default=10, help="seconds per endpoint, and per order run (default 10)")
@@ -48,6 +48,9 @@ def parse_args(argv):
                    help="endpoints to measure again with one connection, as NAME @1 (default search)")
     p.add_argument("--threads", type=int, default=1,
                    help="wrk threads (default 1: leaves the second core to the server)")
+    p.add_argument("--quiet-wait", type=float, default=30,
+                   help="catalog endpoints: seconds to wait at most for other processes to quiet down before "
+                        "each one (default 30; on a machine others keep busy, less)")
     p.add_argument("--retries", type=int, default=2,
                    help="measure an endpoint again when other processes took over 10%% of the CPUs (default 2)")
     p.add_argument("--only", help="comma-separated scenarios: catalog endpoint names (trivial is always kept "
@@ -130,7 +133,7 @@ def measure(server: servers.Server, to_measure: list[Endpoint], args, work_dir: 
         # Someone else's burst of work mid-run skews the row: measure again (a few times at
         # most) and keep the run they disturbed least.
         for _ in range(1 + args.retries):
-            quiet.wait_until_quiet(server_group)
+            quiet.wait_until_quiet(server_group, timeout=args.quiet_wait)
             with quiet.OtherLoad(server_group) as other:
                 result = load.run(server.url, endpoint.paths, seconds=args.duration, name=endpoint.name,
                                   **{**options, "connections": connections})
@@ -213,8 +216,9 @@ def main(argv=None) -> None:
 
     for name, by_endpoint in results.items():
         print(f"\n{name}\n{report.table(by_endpoint)}")
-        if name == "gunicorn":
-            print("\n".join(report.targets(by_endpoint, facts["products"])))
+        print("\n".join(report.targets(by_endpoint, facts["products"])))
+    if len(results) > 1:
+        print(f"\n{report.comparison(results)}")
     if order_runs:
         print(f"\norders (gunicorn)\n{orders.table(order_runs)}\n")
         print("\n".join([*orders.hot_lines(order_runs), *orders.targets(order_runs)]))
@@ -257,7 +261,7 @@ def main(argv=None) -> None:
                      f"POST /api/cart/items then POST /api/orders with a fresh Idempotency-Key; gunicorn's sync "
                      f"workers close the connection after each answer, so every request connects anew, as "
                      f"with wrk"),
-            "environment": ("as for the catalog (bench/db.py: DEBUG=0, PostgreSQL `shop_bench`, Redis db 8, "
+            "environment": (f"as for the catalog (bench/db.py: DEBUG=0, PostgreSQL `{db.DATABASE}`, {db.REDIS_URL}, "
                             "LOG_LEVEL=WARNING), with the settings' default database pool (DB_POOL on: "
                             "CONN_MAX_AGE=0, a psycopg pool of at most 10 per worker); no coupons or points "
                             "used; mock gateway"),
@@ -308,12 +312,13 @@ def main(argv=None) -> None:
             "servers": ", ".join(f"`{servers.shown(n, args.workers)}`" for n in names),
             "load": (f"wrk from its own process, {args.threads} thread, {args.connections} connections, "
                      f"{args.duration:g} s per endpoint after one {args.warmup:g} s warm-up over every path"),
-            "environment": ("DEBUG=0, PostgreSQL (`shop_bench`), Redis db 8 (cache, channel layer), "
+            "environment": (f"DEBUG=0, PostgreSQL (`{db.DATABASE}`), {db.REDIS_URL} (cache, channel layer), "
                             "SECURE_SSL_REDIRECT=0, LOG_LEVEL=WARNING: the one-line-per-request access "
                             "log is off, or writing it would be part of every figure; "
                             "DJANGO_SETTINGS_MODULE=bench.settings only adds the trivial view; "
-                            "CONN_MAX_AGE=60 (the default) under gunicorn, 0 under daphne (see "
-                            "bench/servers.py: persistent connections per ASGI thread exhaust PostgreSQL)"),
+                            "database connections from the settings' psycopg pool (DB_POOL on, at most "
+                            "10 per process, CONN_MAX_AGE=0) on every server except gunicorn-persistent: "
+                            "DB_POOL=0 and CONN_MAX_AGE=60, one persistent connection per sync worker"),
             "machine sharing": (f"wrk, PostgreSQL and Redis run on the same {os.cpu_count()} cores as the "
                                 f"server; load average before the run {load_before}"),
         })

@@ -12,9 +12,10 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DATABASE = "shop_bench"
+# Databases of its own (it drops and flushes them); on a shared machine, say which.
+DATABASE = os.environ.get("BENCH_DATABASE", "shop_bench")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-REDIS_URL = "redis://127.0.0.1:6379/8"  # a database of its own: the bench flushes it
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 
 
 def bench_env() -> dict[str, str]:

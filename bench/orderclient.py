@@ -158,6 +158,7 @@ async def run(config: dict) -> dict:
         "order_ms": {p: percentile(lat["order"], p) for p in (50, 90, 99, 100)},
         "order_201_ms": {p: percentile(lat["order_201"], p) for p in (50, 99)},
         "add_ms": {p: percentile(lat["add"], p) for p in (50, 99)},
+        "adds": len(lat["add"]),
         "requests": sum(len(v) for k, v in lat.items() if k != "order_201"),
         "client_cpu_s": cpu,
     }

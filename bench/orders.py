@@ -359,8 +359,8 @@ def line(run: OrderRun) -> str:
 def table(runs: list[OrderRun]) -> str:
     rows = [
         "| setup | payment delay | orders/s | order p50 ms | order p99 ms | placed (201) | order errors | "
-        "add-to-cart errors | oversell check |",
-        "|---|---:|---:|---:|---:|---:|---|---|---|",
+        "cart adds/s | add p50 ms | add p99 ms | add-to-cart errors | oversell check |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|",
     ]
     for run in runs:
         c = run.client
@@ -372,7 +372,9 @@ def table(runs: list[OrderRun]) -> str:
         if run.hot and run.check["left"] == 0 and c["last_placed_s"]:
             rate += f" ({c['placed'] / c['last_placed_s']:.1f} until sold out)"
         rows.append(f"| {run.scenario} | {run.delay:g} s | {rate} | {_ms(c['order_ms']['50'])} | "
-                    f"{_ms(c['order_ms']['99'])} | {c['placed']:,} | {errors} | {_errors(run.errors('add'))} | {check} |")
+                    f"{_ms(c['order_ms']['99'])} | {c['placed']:,} | {errors} | "
+                    f"{c.get('adds', 0) / c['seconds']:.1f} | {_ms(c['add_ms']['50'])} | {_ms(c['add_ms']['99'])} | "
+                    f"{_errors(run.errors('add'))} | {check} |")
     return "\n".join(rows)
 
 

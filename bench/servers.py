@@ -1,4 +1,4 @@
-"""Start the app under gunicorn or daphne as production would (DESIGN.md, Serving) and stop it."""
+"""Start the app under each server worth comparing (DESIGN.md, Serving) and stop it."""
 
 import os
 import signal
@@ -15,23 +15,30 @@ from bench.db import ROOT, bench_env
 BIN = Path(sys.executable).parent
 
 
+SERVERS = ("gunicorn", "gunicorn-persistent", "gunicorn-uvicorn", "uvicorn", "daphne")
+
+
 def command(name: str, port: int | str, workers: int, application: str | None = None) -> list[str]:
-    if name == "gunicorn":  # sync workers: production HTTP
+    if name in ("gunicorn", "gunicorn-persistent"):  # sync (WSGI) workers
         return [str(BIN / "gunicorn"), application or "config.wsgi:application", "-w", str(workers),
                 "-b", f"127.0.0.1:{port}"]
+    if name == "gunicorn-uvicorn":  # gunicorn managing uvicorn's ASGI workers
+        return [str(BIN / "gunicorn"), application or "config.asgi:application", "-w", str(workers),
+                "-k", "uvicorn_worker.UvicornWorker", "-b", f"127.0.0.1:{port}"]
+    if name == "uvicorn":  # uvicorn's own process manager
+        return [str(BIN / "uvicorn"), application or "config.asgi:application", "--workers", str(workers),
+                "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off"]
     if name == "daphne":  # one ASGI process, as `make run` serves; for comparison
         return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), application or "config.asgi:application"]
-    raise ValueError(f"unknown server {name!r}")
+    raise ValueError(f"unknown server {name!r}; choose from {', '.join(SERVERS)}")
 
 
 def environment(name: str) -> dict[str, str]:
     env = bench_env()
-    if name == "daphne":
-        # Under ASGI every request runs its sync view in a thread of its own, and each thread
-        # keeps its own persistent connection: with the default CONN_MAX_AGE=60, 32 concurrent
-        # connections exhaust PostgreSQL's 100 within seconds ("too many clients", 500s).
-        # Django's docs say to disable persistent connections under ASGI; so does the bench.
-        env["CONN_MAX_AGE"] = "0"
+    if name == "gunicorn-persistent":
+        # One persistent connection per worker instead of the settings' pool: a sync worker
+        # serves one request at a time, so it never needs more than one.
+        env.update(DB_POOL="0", CONN_MAX_AGE="60")
     return env
 
 
@@ -41,10 +48,18 @@ def shown(name: str, workers: int, application: str | None = None) -> str:
     return " ".join([f".venv/bin/{name}", *argv[1:]])
 
 
+PORTS = range(8100, 8200)  # the range set aside for benchmark servers on a shared machine
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    sys.exit(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 @dataclass

@@ -26,8 +26,9 @@ def current_cart(request, *, create: bool = True) -> Cart:
     return cart if cart is not None else Cart()
 
 
-def cart_response(request, *, status_code: int = 200) -> Response:
-    priced = services.priced_cart(current_cart(request, create=False), user=request.user)
+def cart_response(request, *, cart: Cart | None = None, status_code: int = 200) -> Response:
+    """The priced cart; ``cart``: the one the request has just changed (saves looking it up again)."""
+    priced = services.priced_cart(cart or current_cart(request, create=False), user=request.user)
     return Response(CartSerializer(priced).data, status=status_code)
 
 
@@ -46,8 +47,9 @@ class CartView(CartAPIView):
 class CartItemsView(CartAPIView):
     @extend_schema(request=AddItemSerializer, responses={201: CartSerializer})
     def post(self, request):
-        services.add_item(cart=current_cart(request), **validated(AddItemSerializer, request))
-        return cart_response(request, status_code=status.HTTP_201_CREATED)
+        cart = current_cart(request)
+        services.add_item(cart=cart, **validated(AddItemSerializer, request))
+        return cart_response(request, cart=cart, status_code=status.HTTP_201_CREATED)
 
 
 class CartItemView(CartAPIView):

@@ -101,6 +101,11 @@ def _lock(cart: Cart) -> Cart:
     return Cart.objects.select_for_update().get(pk=cart.pk)
 
 
+def _touch(cart: Cart) -> None:
+    """Mark the cart as used now; the UPDATE also locks its row, as _lock does, in one statement."""
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
 # Items
 
 
@@ -150,7 +155,7 @@ def add_item(*, cart: Cart, product_id: int, quantity: int, color: str = "", siz
         raise ProductNotFound()
     variant = _variant_for(product, color=(color or "").strip(), size=(size or "").strip())
     variant.product = product
-    _lock(cart)
+    _touch(cart)
     item = cart.items.filter(variant=variant).first()
     total = quantity + (item.quantity if item else 0)
     if total > MAX_QUANTITY:
@@ -161,7 +166,6 @@ def add_item(*, cart: Cart, product_id: int, quantity: int, color: str = "", siz
         item.quantity = total
     else:
         item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity)
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
     return item
 
 
@@ -248,15 +252,16 @@ class PricedCart:
         return any(line.problem for line in self.lines)
 
 
-def _items(cart: Cart):
-    return cart.items.select_related("variant__product__brand").prefetch_related("variant__product__images")
+def _items(cart: Cart, *, with_images: bool):
+    items = cart.items.select_related("variant__product__brand")
+    return items.prefetch_related("variant__product__images") if with_images else items
 
 
-def _lines(cart: Cart) -> list[CartLine]:
+def _lines(cart: Cart, *, with_images: bool = False) -> list[CartLine]:
     if cart.pk is None:
         return []
     lines = []
-    for item in _items(cart):
+    for item in _items(cart, with_images=with_images):
         variant = item.variant
         line = CartLine(item=item, unit_price=variant.price)
         if not variant.product.is_active:
@@ -282,8 +287,9 @@ def _priceable_subtotal(cart: Cart):
     return pricing.compute(_buyable(_lines(cart))).subtotal
 
 
-def priced_cart(cart: Cart, *, user) -> PricedCart:
-    lines = _lines(cart)
+def priced_cart(cart: Cart, *, user, with_images: bool = True) -> PricedCart:
+    """``with_images``: load the products' images, for showing the cart (an order needs none)."""
+    lines = _lines(cart, with_images=with_images)
     buyable = _buyable(lines)
     subtotal = pricing.compute(buyable).subtotal
     coupon_terms, coupon_problem = None, None

@@ -20,7 +20,6 @@ from catalog.models import (
     StockLevel,
     StockLocation,
 )
-from catalog.queries import forget_category_tree
 from config.jobs import JOBS, run_now
 
 
@@ -50,7 +49,6 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        forget_category_tree()
         search.index_products(obj.products.values_list("pk", flat=True))
 
 

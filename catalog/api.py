@@ -1,5 +1,8 @@
 """Catalog API: products, search, inventory; categories and brands; staff stock and locations."""
 
+import json
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -8,11 +11,12 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import search, stock
-from catalog.filters import ProductFilter
+from catalog import response_cache, search, stock
+from catalog.filters import SLUG_PARAMETERS, ProductFilter
 from catalog.models import Brand, Category, Product, StockLocation
 from catalog.queries import active_products, product_inventory
 from catalog.serializers import (
@@ -31,6 +35,13 @@ from config.pagination import LimitOffset
 from config.web import validated
 
 
+def cached_answer(request, body: bytes) -> HttpResponse:
+    """A cached JSON answer as it was rendered; another format (the browsable API) renders it afresh."""
+    if isinstance(request.accepted_renderer, JSONRenderer):
+        return HttpResponse(body, content_type="application/json")
+    return Response(json.loads(body))
+
+
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     filter_backends = [DjangoFilterBackend]
@@ -44,6 +55,23 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
+    # Reads come from catalog.response_cache; errors (a 400, a 404) are raised, never cached.
+    @extend_schema(parameters=[OpenApiParameter(name, str, description=text) for name, text in SLUG_PARAMETERS.items()])
+    def list(self, request, *args, **kwargs):
+        def build():
+            if not request.query_params.get("search", "").strip():
+                return super(ProductViewSet, self).list(request, *args, **kwargs).data
+            with search.index_scans_preferred():
+                return super(ProductViewSet, self).list(request, *args, **kwargs).data
+
+        return cached_answer(request, response_cache.listing("list", request.query_params.dict(), build))
+
+    def retrieve(self, request, *args, **kwargs):
+        def build():
+            return super(ProductViewSet, self).retrieve(request, *args, **kwargs).data
+
+        return cached_answer(request, response_cache.product("detail", int(kwargs["pk"]), build))
+
     @extend_schema(
         parameters=[SearchParamsSerializer],
         responses=SearchResponseSerializer,
@@ -54,17 +82,23 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         text, limit = params.validated_data["q"], params.validated_data["limit"]
+        return cached_answer(
+            request, response_cache.listing("search", {"q": text, "limit": str(limit)}, lambda: self._search(text, limit))
+        )
+
+    @staticmethod
+    def _search(text: str, limit: int) -> dict:
         query = search.parse(text)
-        matches = search.search(active_products(), query)
-        results = list(matches[:limit])
-        count = len(results) if len(results) < limit else matches.count()
+        with search.index_scans_preferred():
+            results = search.ranked(active_products(), query, limit=limit)
+            count = len(results) if len(results) < limit else search.search(active_products(), query).count()
         body = {
             "query": text,
             "corrected_query": query.corrected_text,
             "count": count,
             "results": results,
         }
-        return Response(SearchResponseSerializer(body).data)
+        return SearchResponseSerializer(body).data
 
     @extend_schema(
         parameters=[OpenApiParameter("variant_id", OpenApiTypes.INT, description="One variant only.")],
@@ -74,13 +108,19 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         detail=False, url_path=r"inventory/(?P<product_id>\d+)", filter_backends=[], pagination_class=None
     )
     def inventory(self, request, product_id):
-        product = get_object_or_404(Product.objects.active(), pk=product_id)
         variant_id = request.query_params.get("variant_id")
+        return cached_answer(request, response_cache.product(
+            "inventory", int(product_id), lambda: self._inventory(int(product_id), variant_id), variant_id=variant_id,
+        ))
+
+    @staticmethod
+    def _inventory(product_id: int, variant_id: str | None) -> dict:
+        product = get_object_or_404(Product.objects.active(), pk=product_id)
         if variant_id is not None:
             if not variant_id.isdigit() or not product.variants.filter(pk=variant_id).exists():
                 raise ValidationError({"variant_id": ["Not a variant of this product."]})
             variant_id = int(variant_id)
-        return Response(InventorySerializer(product_inventory(product, variant_id=variant_id)).data)
+        return InventorySerializer(product_inventory(product, variant_id=variant_id)).data
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):

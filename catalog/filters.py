@@ -4,8 +4,12 @@ import django_filters
 from django import forms
 
 from catalog import search
-from catalog.models import Brand, Category, Product
-from catalog.queries import in_category
+from catalog.models import Product
+from catalog.queries import facet_id, facets, in_category
+
+
+def _slugs(kind: str) -> list[tuple[str, str]]:
+    return [(facet["slug"], facet["name"]) for facet in facets()[kind]]
 
 
 class ProductFilterForm(forms.Form):
@@ -23,13 +27,17 @@ class ProductOrdering(django_filters.OrderingFilter):
         return ordered.order_by(*ordered.query.order_by, "-id") if value else ordered
 
 
+# Their choices are data, so the schema can't infer a type from them: catalog.api states it.
+SLUG_PARAMETERS = {"category": "A category's slug; its subcategories are included.", "brand": "A brand's slug."}
+
+
 class ProductFilter(django_filters.FilterSet):
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), to_field_name="slug", method="filter_category",
-        help_text="A category's slug; its subcategories are included.",
+    # Choices from the cached facets: checking a slug costs no query.
+    category = django_filters.ChoiceFilter(
+        choices=lambda: _slugs("categories"), method="filter_category", help_text=SLUG_PARAMETERS["category"],
     )
-    brand = django_filters.ModelChoiceFilter(
-        queryset=Brand.objects.all(), to_field_name="slug", help_text="A brand's slug."
+    brand = django_filters.ChoiceFilter(
+        choices=lambda: _slugs("brands"), method="filter_brand", help_text=SLUG_PARAMETERS["brand"],
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
@@ -50,8 +58,11 @@ class ProductFilter(django_filters.FilterSet):
         fields: list = []
         form = ProductFilterForm
 
-    def filter_category(self, queryset, name, category):
-        return in_category(queryset, category)
+    def filter_category(self, queryset, name, slug: str):
+        return in_category(queryset, facet_id("categories", slug))
+
+    def filter_brand(self, queryset, name, slug: str):
+        return queryset.filter(brand_id=facet_id("brands", slug))
 
     def filter_in_stock(self, queryset, name, value: str):
         return queryset.filter(stock__gt=0) if value in ("true", "1") else queryset.filter(stock=0)

@@ -87,9 +87,12 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(stock__gte=0), name="catalog_product_stock_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["is_active", "price"], name="catalog_product_active_price"),
-            models.Index(fields=["is_active", "-rating"], name="catalog_product_active_rating"),
-            models.Index(fields=["is_active", "-created_at"], name="catalog_product_active_new"),
+            # The list's orderings with their tie-break on id (catalog.filters.ProductOrdering), so
+            # that a page is read off the index in order instead of sorted.
+            models.Index(fields=["is_active", "price", "-id"], name="catalog_product_active_price"),
+            models.Index(fields=["is_active", "-price", "-id"], name="catalog_product_active_price_d"),
+            models.Index(fields=["is_active", "-rating", "-id"], name="catalog_product_active_rating"),
+            models.Index(fields=["is_active", "-created_at", "-id"], name="catalog_product_active_new"),
             models.Index(fields=["category", "is_active", "price"], name="catalog_product_cat_price"),
             models.Index(fields=["brand", "is_active", "price"], name="catalog_product_brand_price"),
         ]

@@ -1,11 +1,13 @@
 """Catalog reads that several callers share (API, pages, the sales agent)."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Max, Sum
 
-from catalog.models import Category, Product, StockLevel, StockLocation, stock_status
+from catalog.models import Brand, Category, Product, StockLevel, StockLocation, stock_status
 
 _CATEGORY_TREE_KEY = "catalog:category-tree"
+_FACETS_KEY = "catalog:facets"
 
 
 def category_tree() -> dict[int, list[int]]:
@@ -24,15 +26,34 @@ def category_tree() -> dict[int, list[int]]:
     return tree
 
 
-def forget_category_tree() -> None:
-    """After categories change: the tree and the header's list are read afresh."""
+def facets() -> dict[str, list[dict]]:
+    """Every brand and category ({id, name, slug}, and a category's parent_id): the list
+    filters' choices and the pages' menus; cached until one of them changes."""
+    found = cache.get(_FACETS_KEY)
+    if found is None:
+        found = {
+            "brands": list(Brand.objects.values("id", "name", "slug")),
+            "categories": list(Category.objects.values("id", "name", "slug", "parent_id")),
+        }
+        cache.set(_FACETS_KEY, found, timeout=300)
+    return found
+
+
+def facet_id(kind: str, slug: str) -> int | None:
+    """The id of the brand or category (``kind``: "brands", "categories") with this slug."""
+    return next((facet["id"] for facet in facets()[kind] if facet["slug"] == slug), None)
+
+
+def forget_categories_and_brands(sender=None, **kwargs) -> None:
+    """After a brand or category changes (a post_save/post_delete receiver): the tree, the
+    facets and the header's list are read afresh once the change has committed."""
     from catalog.context_processors import NAV_KEY
 
-    cache.delete_many([_CATEGORY_TREE_KEY, NAV_KEY])
+    transaction.on_commit(lambda: cache.delete_many([_CATEGORY_TREE_KEY, _FACETS_KEY, NAV_KEY]))
 
 
-def in_category(queryset, category: Category):
-    return queryset.filter(category_id__in=category_tree().get(category.pk, [category.pk]))
+def in_category(queryset, category_id: int):
+    return queryset.filter(category_id__in=category_tree().get(category_id, [category_id]))
 
 
 def active_products():

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 
+from catalog import response_cache
 from catalog.models import Product, ProductVariant, StockLevel, StockLocation, stock_status
 from config.errors import APIError
+from config.sql import add_returning
 
 # Sent after commit with change=StockChange; never for a rolled-back change.
 stock_changed = Signal()
@@ -61,6 +63,7 @@ def set_stock_level(*, sku: str, location_id: int, quantity: int) -> StockChange
         raise UnknownStock(f"No stock location {location_id}.")
     level, _ = StockLevel.objects.get_or_create(variant=variant, location=location)
     level = StockLevel.objects.select_for_update().select_related("location").get(pk=level.pk)
+    level.variant = variant
     delta = quantity - level.quantity
     changes = _move(
         [Allocation(variant.pk, location.pk, abs(delta))], sign=1 if delta >= 0 else -1,
@@ -83,6 +86,7 @@ def recount_totals() -> int:
         .annotate(total=Sum("quantity"))
         .values("total")
     )
+    response_cache.forget_catalog()
     ProductVariant.objects.update(stock=Coalesce(Subquery(level_sum), 0))
     variant_sum = (
         ProductVariant.objects.filter(product=OuterRef("pk"))
@@ -102,7 +106,9 @@ class Allocation:
     quantity: int
 
 
-@transaction.atomic
+# savepoint=False: callers are already atomic (an order, a return), and a savepoint costs two
+# round trips; a failure here fails the caller's transaction as a whole, as it should.
+@transaction.atomic(savepoint=False)
 def reserve(items: list[tuple[int, int]]) -> list[Allocation]:
     """Take ``[(variant_id, quantity)]`` from stock, warehouses first, then stores; all or
     nothing. Raises InsufficientStock naming the first variant that falls short.
@@ -114,9 +120,9 @@ def reserve(items: list[tuple[int, int]]) -> list[Allocation]:
     for variant_id, quantity in items:
         wanted[variant_id] = wanted.get(variant_id, 0) + quantity
     levels = list(
-        StockLevel.objects.select_for_update()
+        StockLevel.objects.select_for_update(of=("self",))
         .filter(variant_id__in=wanted, location__is_active=True)
-        .select_related("location")
+        .select_related("location", "variant")
         .order_by("pk")
     )
     allocations = []
@@ -128,7 +134,7 @@ def reserve(items: list[tuple[int, int]]) -> list[Allocation]:
         )
         available = sum(level.quantity for level in own)
         if available < needed:
-            variant = ProductVariant.objects.select_related("product").get(pk=variant_id)
+            variant = ProductVariant.objects.select_related("product").get(pk=variant_id)  # the message names it
             options = ", ".join(part for part in (variant.color, variant.size) if part)
             what = f"{variant.product.name} ({options})" if options else variant.product.name
             raise InsufficientStock(f"Only {available} left of {what}.", available=available, sku=variant.sku)
@@ -143,16 +149,16 @@ def reserve(items: list[tuple[int, int]]) -> list[Allocation]:
     return allocations
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def release(allocations: list[Allocation]) -> None:
     """Put reserved or sold units back where they came from (declines, cancellations, returns)."""
     if not allocations:
         return
     variant_ids = {a.variant_id for a in allocations}
     levels = (
-        StockLevel.objects.select_for_update()
+        StockLevel.objects.select_for_update(of=("self",))
         .filter(variant_id__in=variant_ids)
-        .select_related("location")
+        .select_related("location", "variant")
         .order_by("pk")
     )
     by_key = {(lv.variant_id, lv.location_id): lv for lv in levels}
@@ -162,35 +168,35 @@ def release(allocations: list[Allocation]) -> None:
                 variant_id=allocation.variant_id, location_id=allocation.location_id
             )
             by_key[(level.variant_id, level.location_id)] = StockLevel.objects.select_related(
-                "location"
-            ).select_for_update().get(pk=level.pk)
+                "location", "variant"
+            ).select_for_update(of=("self",)).get(pk=level.pk)
     _move(allocations, sign=1, levels=by_key)
 
 
 def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> list[StockChange]:
-    """Apply allocations to the locked levels, then the variant and product totals (by primary
-    key), and announce each change once the transaction commits."""
+    """Apply allocations to the locked levels (loaded with their location and variant), then the
+    variant and product totals (by primary key), and announce each change once the transaction
+    commits."""
     per_variant: dict[int, int] = {}
+    variants: dict[int, ProductVariant] = {}
     for allocation in allocations:
         level = levels[(allocation.variant_id, allocation.location_id)]
         level.quantity += sign * allocation.quantity
         level.save(update_fields=["quantity", "updated_at"])
         per_variant[allocation.variant_id] = per_variant.get(allocation.variant_id, 0) + sign * allocation.quantity
-    variants = {
-        v.pk: v for v in ProductVariant.objects.filter(pk__in=per_variant).select_related("product").order_by("pk")
+        variants[allocation.variant_id] = level.variant
+    variant_totals = {
+        variant_id: _add_to_stock(ProductVariant, pk=variant_id, delta=per_variant[variant_id])
+        for variant_id in sorted(per_variant)
     }
-    for variant_id in sorted(per_variant):
-        ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + per_variant[variant_id])
     per_product: dict[int, int] = {}
     for variant_id, delta in per_variant.items():
         product_id = variants[variant_id].product_id
         per_product[product_id] = per_product.get(product_id, 0) + delta
-    for product_id in sorted(per_product):
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + per_product[product_id])
-    totals = dict(
-        ProductVariant.objects.filter(pk__in=per_variant).values_list("pk", "stock")
-    )
-    product_totals = dict(Product.objects.filter(pk__in=per_product).values_list("pk", "stock"))
+    product_totals = {
+        product_id: _add_to_stock(Product, pk=product_id, delta=per_product[product_id])
+        for product_id in sorted(per_product)
+    }
     now = timezone.now()
     changes = []
     for allocation in allocations:
@@ -203,10 +209,14 @@ def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> list[Sto
             location_id=level.location_id,
             location=level.location.name,
             new_quantity=level.quantity,
-            variant_stock=totals[variant.pk],
+            variant_stock=variant_totals[variant.pk],
             product_stock=product_totals[variant.product_id],
             at=now,
         )
         changes.append(change)
         transaction.on_commit(lambda change=change: stock_changed.send(sender=StockChange, change=change))
     return changes
+
+
+def _add_to_stock(model: type[Product] | type[ProductVariant], *, pk: int, delta: int) -> int:
+    return add_returning(model, where={"id": pk}, add={"stock": delta}, returning=("stock",))[0]

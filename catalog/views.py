@@ -9,8 +9,8 @@ from django.views.decorators.http import require_safe
 
 from catalog import art, search
 from catalog.filters import ProductFilter
-from catalog.models import Brand, Category, Product, StockLevel, StockLocation
-from catalog.queries import active_products, in_category
+from catalog.models import Category, Product, StockLevel, StockLocation
+from catalog.queries import active_products, facets, in_category
 
 PAGE_SIZE = 24
 SORTS = [
@@ -32,7 +32,7 @@ def home(request):
 @require_safe
 def category(request, slug: str):
     current = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    products = in_category(active_products(), current)
+    products = in_category(active_products(), current.pk)
     return _listing(request, request.GET, "catalog/category.html", {"category": current}, products)
 
 
@@ -69,7 +69,7 @@ def _listing(request, params, template: str, context: dict, products):
 
 
 def _filter_choices(params) -> dict:
-    return {"brands": Brand.objects.all(), "sorts": SORTS, "params": params}
+    return {"brands": facets()["brands"], "sorts": SORTS, "params": params}
 
 
 @require_safe

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import APIError
+from config.sql import add_returning
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
 from loyalty.tiers import at_least, next_tier, tier_for
 
@@ -77,31 +78,45 @@ def tier_of(user) -> str:
 
 def _record(account_id: int, *, kind, points: int, order_id=None, reason="", created_by=None) -> PointsEntry:
     balance = LoyaltyAccount.objects.filter(pk=account_id).values_list("points", flat=True).get()
+    return _entry(account_id, balance, kind=kind, points=points, order_id=order_id, reason=reason, created_by=created_by)
+
+
+def _entry(account_id: int, balance: int, *, kind, points: int, order_id=None, reason="", created_by=None) -> PointsEntry:
     return PointsEntry.objects.create(
         account_id=account_id, kind=kind, points=points, balance_after=balance,
         order_id=order_id, reason=reason, created_by=created_by,
     )
 
 
-@transaction.atomic
+def _add_points(*, user: User, points: int, lifetime: int = 0, floor: int | None = None) -> tuple[int, int] | None:
+    """Add ``points`` to the user's balance (and ``lifetime`` to lifetime points), only while the
+    balance is at least ``floor``: (account id, new balance), or None when it is not. One
+    statement in the usual case; the account is made on first use."""
+    where = {"user": user.pk} if floor is None else {"user": user.pk, "points__gte": floor}
+    change = {"points": points, "lifetime_points": lifetime}
+    changed = add_returning(LoyaltyAccount, where=where, add=change, returning=("id", "points"))
+    if changed is None and not LoyaltyAccount.objects.filter(user=user).exists():
+        account_for(user)
+        changed = add_returning(LoyaltyAccount, where=where, add=change, returning=("id", "points"))
+    return changed
+
+
+# savepoint=False: an order pays inside its own transaction; a savepoint costs two round trips.
+@transaction.atomic(savepoint=False)
 def earn_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
-    account = account_for(user)
-    LoyaltyAccount.objects.filter(pk=account.pk).update(
-        points=F("points") + points, lifetime_points=F("lifetime_points") + points
-    )
-    return _record(account.pk, kind=PointsEntry.Kind.EARN, points=points, order_id=order_id, reason=reason)
+    account_id, balance = _add_points(user=user, points=points, lifetime=points)
+    return _entry(account_id, balance, kind=PointsEntry.Kind.EARN, points=points, order_id=order_id, reason=reason)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def spend_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
     """Take ``points`` off the balance, or raise InsufficientPoints: never below zero."""
-    account = account_for(user)
-    taken = LoyaltyAccount.objects.filter(pk=account.pk, points__gte=points).update(points=F("points") - points)
-    if not taken:
-        raise InsufficientPoints(
-            f"Not enough points: {points} needed.", balance=_balance(account.pk)
-        )
-    return _record(account.pk, kind=PointsEntry.Kind.REDEEM, points=-points, order_id=order_id, reason=reason)
+    changed = _add_points(user=user, points=-points, floor=points)
+    if changed is None:
+        balance = account_for(user).points
+        raise InsufficientPoints(f"Not enough points: {points} needed.", balance=balance)
+    account_id, balance = changed
+    return _entry(account_id, balance, kind=PointsEntry.Kind.REDEEM, points=-points, order_id=order_id, reason=reason)
 
 
 @transaction.atomic

@@ -42,8 +42,7 @@ class OrdersView(APIView):
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()[:128] or None
         placed = services.place_order(user=request.user, idempotency_key=key, **validated(PlaceOrderSerializer, request))
-        order = services.order_of(request.user, placed.order.pk)
-        response = Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        response = Response(OrderSerializer(placed.order).data, status=status.HTTP_201_CREATED)
         if placed.replayed:
             response["Idempotent-Replayed"] = "true"
         return response

@@ -112,23 +112,20 @@ def place_order(
     checkout_id=None,
     idempotency_key: str | None = None,
 ) -> Placed:
-    if idempotency_key:
-        earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return _replay(earlier)
+    """The placed order, ready to show (items loaded); or an earlier one with the same key."""
     try:
         order, created = _reserve(
             user=user, address_id=address_id, payment_method_id=payment_method_id,
             checkout_id=checkout_id, idempotency_key=idempotency_key,
         )
         if not created:
-            return _replay(order)
+            return _replay(user, order)
     except IntegrityError:
         # Another request with this key got there first, a moment ago.
         earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
         if earlier is None:
             raise
-        return _replay(earlier)
+        return _replay(user, earlier)
 
     try:
         result = get_gateway().authorize(
@@ -154,20 +151,21 @@ def place_order(
         raise
 
 
-def _replay(order: Order) -> Placed:
+def _replay(user: User, order: Order) -> Placed:
     if order.status == Status.PENDING_PAYMENT:
         raise RequestInProgress()
     if order.payment_status == "declined":
         raise PaymentDeclined(order.payment_message or "The payment was declined.", payment_id=order.payment_id)
     if order.payment_status in ("error", "refunded") and not order.paid_at:
         raise PaymentUnavailable()
-    return Placed(order, replayed=True)
+    return Placed(order_of(user, order.pk), replayed=True)
 
 
 @transaction.atomic
 def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_key) -> tuple[Order, bool]:
     """The new pending order and True; or, when a request with the same key got the cart's
-    lock first, that request's order and False."""
+    lock first, that request's order and False. The key is looked up only here, under the
+    cart's lock, where the answer can't change before this transaction ends."""
     cart = Cart.objects.select_for_update().filter(user=user).first()
     if idempotency_key:
         earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
@@ -175,7 +173,7 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
             return earlier, False
     if cart is None:
         raise cart_services.EmptyCart()
-    priced = cart_services.priced_cart(cart, user=user)
+    priced = cart_services.priced_cart(cart, user=user, with_images=False)
     if not priced.lines:
         raise cart_services.EmptyCart()
     for line in priced.lines:
@@ -226,15 +224,27 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
         ]
     )
     allocations = stock.reserve([(item.variant_id, item.quantity) for item in items])
-    _record_allocations(order, allocations)
+    _record_allocations(items, allocations)
     if order.coupon_id:
         loyalty.redeem_coupon(coupon=order.coupon, user=user, order_id=order.pk)
     _history(order, Status.PENDING_PAYMENT, "Order placed; awaiting payment.")
+    _known_relations(order, items=items, returns=[])
     return order, True
 
 
-def _record_allocations(order: Order, allocations: list[stock.Allocation]) -> None:
-    item_by_variant = {item.variant_id: item for item in order.items.all()}
+def _known_relations(order: Order, **related: list) -> None:
+    """Give ``order`` the related rows this transaction has just written, as prefetch_related
+    would (a queryset with its results filled in), so that showing the new order reads
+    nothing back."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        known = getattr(order, name).all()
+        known._result_cache, known._prefetch_done = list(rows), True
+        cache[name] = known
+
+
+def _record_allocations(items: list[OrderItem], allocations: list[stock.Allocation]) -> None:
+    item_by_variant = {item.variant_id: item for item in items}
     Allocation.objects.bulk_create(
         [Allocation(item=item_by_variant[a.variant_id], location_id=a.location_id, quantity=a.quantity) for a in allocations]
     )
@@ -245,7 +255,10 @@ def _complete(order: Order, result) -> Order:
     # The cart before the order, as in _reserve: the same lock order everywhere, or a retry
     # holding the cart while it checks the order's Idempotency-Key could deadlock with us.
     cart = Cart.objects.select_for_update().filter(user=order.user_id).first()
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked.user = order.user  # the request's, already loaded
+    locked._prefetched_objects_cache = order._prefetched_objects_cache
+    order = locked
     if order.points_redeemed:
         loyalty.spend_points(user=order.user, points=order.points_redeemed, order_id=order.pk, reason="Used on this order")
     earned = math.floor(order.merchandise)
@@ -270,7 +283,7 @@ def _complete(order: Order, result) -> Order:
 def _clear_cart(order: Order, cart: Cart | None) -> None:
     """What was ordered leaves the cart, with the coupon and points used on it."""
     if cart is not None:
-        cart.items.filter(variant_id__in=order.items.values("variant_id")).delete()
+        cart.items.filter(variant_id__in=[item.variant_id for item in order.items.all()]).delete()
         Cart.objects.filter(pk=cart.pk).update(coupon=None, points_to_redeem=0)
 
 
