@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cart import services
-from cart.models import Cart
+from cart.models import MAX_QUANTITY, Cart
 from cart.serializers import (
     AddItemSerializer,
     CartSerializer,
@@ -57,9 +57,18 @@ class CartItemView(CartAPIView):
         services.set_quantity(cart=current_cart(request), item_id=int(item_id), quantity=quantity)
         return cart_response(request)
 
-    patch = put
+    # PATCH takes the same whole body as PUT: not a partial update, whatever the generator assumes.
+    @extend_schema(
+        request={"application/json": {
+            "type": "object", "required": ["quantity"],
+            "properties": {"quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY}},
+        }},
+        responses=CartSerializer,
+    )
+    def patch(self, request, item_id: int):
+        return self.put(request, item_id)
 
-    @extend_schema(responses=CartSerializer)
+    @extend_schema(responses={200: CartSerializer})
     def delete(self, request, item_id: int):
         services.remove_item(cart=current_cart(request), item_id=int(item_id))
         return cart_response(request)
@@ -93,7 +102,7 @@ class ApplyCouponView(APIView):
         services.apply_coupon(cart=current_cart(request), user=request.user, code=code)
         return totals_response(request)
 
-    @extend_schema(request=None, responses=TotalsSerializer)
+    @extend_schema(request=None, responses={200: TotalsSerializer})
     def delete(self, request):
         services.remove_coupon(cart=current_cart(request))
         return totals_response(request)
@@ -108,7 +117,7 @@ class RedeemPointsView(APIView):
         services.redeem_points(cart=current_cart(request), user=request.user, points=points)
         return totals_response(request)
 
-    @extend_schema(request=None, responses=TotalsSerializer)
+    @extend_schema(request=None, responses={200: TotalsSerializer})
     def delete(self, request):
         services.redeem_points(cart=current_cart(request), user=request.user, points=0)
         return totals_response(request)

@@ -1,5 +1,6 @@
 """Fixed-window rate limits counted in the cache, so every server process shares them."""
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ def hit(rate: RateLimit, ident: str) -> Verdict:
     from several processes are all counted.
     """
     now = time.time()
-    key = f"ratelimit:{rate.name}:{ident}"
+    # Hashed: an ident is whatever a client typed (a login name), of any length or charset.
+    key = f"ratelimit:{rate.name}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}"
     cache.add(f"{key}:opened", now, timeout=rate.window_seconds)
     cache.add(key, 0, timeout=rate.window_seconds)
     try:

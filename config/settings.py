@@ -301,6 +301,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The API takes JSON bodies (API.md); form parsers stay only for the browsable API's forms.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Request bodies get components of their own, so read-only fields aren't asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors",
+    ],
 }
 
 # Logging: one JSON line per event in production, readable console lines in DEBUG.
