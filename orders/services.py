@@ -195,6 +195,10 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
             return earlier, False
     if cart is None:
         raise cart_services.EmptyCart()
+    if Order.objects.filter(user=user, status=Status.PENDING_PAYMENT).exists():
+        # The cart is emptied only once its order is paid: until then the same cart sent again
+        # (a double click, no Idempotency-Key) would be charged again.
+        raise RequestInProgress("An order from your cart is still being paid for; retry in a moment.")
     priced = cart_services.priced_cart(cart, user=user)
     if not priced.lines:
         raise cart_services.EmptyCart()

@@ -12,15 +12,6 @@ from loyalty import services as loyalty
 from orders import services
 from orders.models import Order, Refund
 from tests.orders.conftest import add_to_cart, place
-from tests.orders.gateways import FlakyGateway
-
-
-@pytest.fixture
-def gateway(settings):
-    settings.PAYMENT_GATEWAY = "tests.orders.gateways.FlakyGateway"
-    FlakyGateway.reset()
-    yield FlakyGateway
-    FlakyGateway.reset()
 
 
 def cart_quantities(client) -> list[int]:
