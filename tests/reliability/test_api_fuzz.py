@@ -32,6 +32,11 @@ RULES_BEYOND_THE_SCHEMA = {
 NUL_REFUSED = "Null characters are not allowed."  # PostgreSQL text can't hold them
 
 
+def _only_whitespace(value) -> bool:
+    """DRF trims strings, so "  " is refused as blank: a rule the schema can't state either."""
+    return isinstance(value, str) and value != "" and not value.strip()
+
+
 def assert_error_envelope(response) -> None:
     body = response.json()
     assert set(body) == {"error"}, body
@@ -46,13 +51,18 @@ def call_and_check(case, as_user) -> None:
         assert_error_envelope(response)
     error = response.json().get("error", {}) if response.status_code == 400 else {}
     if error.get("code") == "validation_error" and not case.meta.generation.mode.is_negative:
-        refused = {field for field, why in error["details"].items() if why != [NUL_REFUSED]}
+        sent = case.body if isinstance(case.body, dict) else {}
+        refused = {
+            field for field, why in error["details"].items()
+            if why != [NUL_REFUSED] and not _only_whitespace(sent.get(field))
+        }
         refused -= RULES_BEYOND_THE_SCHEMA.get(case.operation.label, set())
         assert not refused, (case.as_curl_command(), error)
 
 
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES_PER_OPERATION, derandomize=True, deadline=None,
+    # The same examples on every run and machine: no saved examples, a seed from the test.
+    max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
     suppress_health_check=list(HealthCheck),
 )
 
