@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cart import services
@@ -35,6 +36,8 @@ class CartAPIView(APIView):
     """Signed in (JWT or session) or not: a visitor's cart lives in their session."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cart"
 
 
 class CartView(CartAPIView):
@@ -95,6 +98,8 @@ def totals_response(request) -> Response:
 
 class ApplyCouponView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cart"
 
     @extend_schema(request=CodeSerializer, responses=TotalsSerializer)
     def post(self, request):
@@ -110,6 +115,8 @@ class ApplyCouponView(APIView):
 
 class RedeemPointsView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cart"
 
     @extend_schema(request=PointsSerializer, responses=TotalsSerializer)
     def post(self, request):
