@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -31,6 +31,12 @@ from config.pagination import LimitOffset
 from config.web import validated
 
 
+PRICE_BOUND = {"type": "number", "minimum": 0}
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("min_price", PRICE_BOUND), OpenApiParameter("max_price", PRICE_BOUND),
+]))
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     filter_backends = [DjangoFilterBackend]
