@@ -31,7 +31,7 @@ from config.pagination import LimitOffset
 from config.web import validated
 
 
-PRICE_BOUND = {"type": "number", "minimum": 0}
+PRICE_BOUND = {"type": "number", "minimum": 0, "maximum": 99_999_999.99}
 
 
 @extend_schema_view(list=extend_schema(parameters=[
