@@ -42,8 +42,24 @@ class SignupView(PublicAuthView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+# An email or a username: more than a serializer's schema can say.
+SIGNIN_REQUEST = {"application/json": {
+    "type": "object",
+    "required": ["password"],
+    "properties": {
+        "email": {"type": "string", "maxLength": 254},
+        "username": {"type": "string", "maxLength": 150},
+        "password": {"type": "string", "minLength": 1, "maxLength": 128, "writeOnly": True},
+    },
+    "anyOf": [
+        {"required": ["email"], "properties": {"email": {"minLength": 1}}},
+        {"required": ["username"], "properties": {"username": {"minLength": 1}}},
+    ],
+}}
+
+
 class SigninView(PublicAuthView):
-    @extend_schema(request=SigninSerializer, responses={200: SigninResponseSerializer})
+    @extend_schema(request=SIGNIN_REQUEST, responses={200: SigninResponseSerializer})
     def post(self, request):
         data = validated(SigninSerializer, request)
         user = services.sign_in(

@@ -32,8 +32,9 @@ class SignupSerializer(serializers.Serializer):
 
 
 class SigninSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254, required=False)
-    username = serializers.CharField(max_length=150, required=False)
+    # Either may be sent blank beside the other (a form's empty field).
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    username = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     def validate(self, attrs):

@@ -5,10 +5,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cart import services
-from cart.models import Cart
+from cart.models import MAX_QUANTITY, Cart
 from cart.serializers import (
     AddItemSerializer,
     CartSerializer,
@@ -36,6 +37,8 @@ class CartAPIView(APIView):
     """Signed in (JWT or session) or not: a visitor's cart lives in their session."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cart"
 
 
 class CartView(CartAPIView):
@@ -59,9 +62,18 @@ class CartItemView(CartAPIView):
         services.set_quantity(cart=current_cart(request), item_id=int(item_id), quantity=quantity)
         return cart_response(request)
 
-    patch = put
+    # PATCH takes the same whole body as PUT: not a partial update, whatever the generator assumes.
+    @extend_schema(
+        request={"application/json": {
+            "type": "object", "required": ["quantity"],
+            "properties": {"quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY}},
+        }},
+        responses=CartSerializer,
+    )
+    def patch(self, request, item_id: int):
+        return self.put(request, item_id)
 
-    @extend_schema(responses=CartSerializer)
+    @extend_schema(responses={200: CartSerializer})
     def delete(self, request, item_id: int):
         services.remove_item(cart=current_cart(request), item_id=int(item_id))
         return cart_response(request)
@@ -88,6 +100,8 @@ def totals_response(request) -> Response:
 
 class ApplyCouponView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cart"
 
     @extend_schema(request=CodeSerializer, responses=TotalsSerializer)
     def post(self, request):
@@ -95,7 +109,7 @@ class ApplyCouponView(APIView):
         services.apply_coupon(cart=current_cart(request), user=request.user, code=code)
         return totals_response(request)
 
-    @extend_schema(request=None, responses=TotalsSerializer)
+    @extend_schema(request=None, responses={200: TotalsSerializer})
     def delete(self, request):
         services.remove_coupon(cart=current_cart(request))
         return totals_response(request)
@@ -103,6 +117,8 @@ class ApplyCouponView(APIView):
 
 class RedeemPointsView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cart"
 
     @extend_schema(request=PointsSerializer, responses=TotalsSerializer)
     def post(self, request):
@@ -110,7 +126,7 @@ class RedeemPointsView(APIView):
         services.redeem_points(cart=current_cart(request), user=request.user, points=points)
         return totals_response(request)
 
-    @extend_schema(request=None, responses=TotalsSerializer)
+    @extend_schema(request=None, responses={200: TotalsSerializer})
     def delete(self, request):
         services.redeem_points(cart=current_cart(request), user=request.user, points=0)
         return totals_response(request)

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -42,6 +42,12 @@ def cached_answer(request, body: bytes) -> HttpResponse:
     return Response(json.loads(body))
 
 
+PRICE_BOUND = {"type": "number", "minimum": 0, "maximum": 99_999_999.99}
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("min_price", PRICE_BOUND), OpenApiParameter("max_price", PRICE_BOUND),
+]))
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     filter_backends = [DjangoFilterBackend]

@@ -1,7 +1,9 @@
 """The REST API's URLs: one DRF router for every app, the schema and its docs."""
 
 from django.urls import include, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import routers
 from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.exceptions import NotFound
@@ -53,8 +55,14 @@ def unknown_endpoint(request, rest=""):
 
 urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script for the CSP.
+    re_path(r"^docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"), name="swagger-ui"),
+    # ReDoc injects <style> elements and runs a worker from a blob: URL.
+    re_path(
+        r"^redoc/?$",
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(SpectacularRedocView.as_view(url_name="schema")),
+        name="redoc",
+    ),
     re_path(r"^", include(accounts_api.urlpatterns)),
     re_path(r"^", include(cart_api.urlpatterns)),
     re_path(r"^", include(loyalty_api.urlpatterns)),

@@ -5,12 +5,15 @@ answered with an error event instead of a dropped connection."""
 import asyncio
 import json
 
+import structlog
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.consumer import get_handler_name
 from django.conf import settings
 from django.utils import timezone
 
 from config.realtime import INVENTORY_GROUP, user_group
+
+log = structlog.get_logger(__name__)
 
 UNAUTHORIZED = 4401
 MISSED_PONGS_LIMIT = 2
@@ -19,8 +22,39 @@ MISSED_PONGS_LIMIT = 2
 BROADCAST_EVENTS = {"inventory.update", "order.update"}
 
 
+LAYER_RETRY_SECONDS = 5
+LIVE_UPDATES_DOWN = "Live updates are unavailable right now; everything else works. Reconnect later for them."
+
+
+class PatientLayer:
+    """The channel layer, with a receive that waits out a Redis outage: Channels ends the
+    consumer, and so the socket, when the layer's receive raises."""
+
+    def __init__(self, layer):
+        self._layer = layer
+
+    def __getattr__(self, name):
+        return getattr(self._layer, name)
+
+    async def receive(self, channel):
+        while True:
+            try:
+                return await self._layer.receive(channel)
+            except Exception as exc:  # noqa: BLE001 - any layer failure: wait, then try again
+                log.warning("channel_layer_receive_failed", error=f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(LAYER_RETRY_SECONDS)
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     require_user = False
+
+    @property
+    def channel_layer(self):
+        return self.__dict__.get("_channel_layer")
+
+    @channel_layer.setter
+    def channel_layer(self, layer):
+        self.__dict__["_channel_layer"] = PatientLayer(layer) if layer is not None else None
 
     async def dispatch(self, message):
         if message.get("type") in BROADCAST_EVENTS:
@@ -34,13 +68,20 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.scope.get("auth_failed") or (self.require_user and not signed_in):
             await self.close(code=UNAUTHORIZED)
             return
-        self.joined = [INVENTORY_GROUP] + ([user_group(user.pk)] if signed_in else [])
-        for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        groups = [INVENTORY_GROUP] + ([user_group(user.pk)] if signed_in else [])
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+            self.joined, live = groups, True
+        except Exception as exc:  # noqa: BLE001 - the layer is down: serve the socket without it
+            log.warning("channel_layer_unavailable", error=f"{type(exc).__name__}: {exc}")
+            self.joined, live = [], False
         self.subscribed: set[int] | None = None
         self.unanswered_pings = 0
         await self.accept()
         await self.on_connected()
+        if not live:
+            await self.send_error(LIVE_UPDATES_DOWN)
         self.heartbeat = asyncio.create_task(self._beat())
 
     async def on_connected(self):

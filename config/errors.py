@@ -7,8 +7,10 @@ API view here; Django's own 404 and 500 handlers use the same envelope under /ap
 """
 
 import structlog
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -61,6 +63,24 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, RequestDataTooBig):
+        set_rollback()
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = error_body(
+            code="request_too_large", message=f"Request bodies are at most {limit} bytes.",
+            details={"max_bytes": limit}, request=request,
+        )
+        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database went away mid-request; the transaction rolled back, so retrying is safe.
+        log.exception("database_unavailable", path=getattr(request, "path", None))
+        set_rollback()
+        body = error_body(
+            code="service_unavailable", message="The shop is briefly unavailable; please retry.", request=request
+        )
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
 
     if not isinstance(exc, exceptions.APIException):
         # Unhandled: log it with its traceback, answer without one.

@@ -1,4 +1,5 @@
-"""GET /health: can this process reach its database, cache and channel layer?"""
+"""GET /health: can this process reach its database, cache and channel layer? 200 "ok";
+200 "degraded" when only Redis-backed parts are down; 503 "unavailable" without the database."""
 
 import asyncio
 import uuid
@@ -64,6 +65,11 @@ async def health(request):
     }
     outcomes = await asyncio.gather(*(_outcome(name, check) for name, check in checks.items()))
     parts = dict(zip(checks, outcomes))
-    healthy = all(state == "ok" for state in parts.values())
-    body = {"status": "ok" if healthy else "unavailable", **parts}
-    return JsonResponse(body, status=200 if healthy else 503)
+    # Without its database the process can't serve; without Redis it serves, degraded (no
+    # shared rate limits or cache, no live updates), and stays in the load balancer.
+    if parts["database"] != "ok":
+        status = "unavailable"
+    else:
+        status = "ok" if all(state == "ok" for state in parts.values()) else "degraded"
+    body = {"status": status, **parts}
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)

@@ -28,6 +28,15 @@ class LimitOffset(LimitOffsetPagination):
     def get_paginated_response(self, data):
         return Response({"count": self.count, "limit": self.limit, "offset": self.offset, "results": data})
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": name, "in": "query", "required": False, "schema": schema}
+            for name, schema in (
+                ("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+                ("offset", {"type": "integer", "minimum": 0, "default": 0}),
+            )
+        ]
+
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",

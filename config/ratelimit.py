@@ -1,10 +1,14 @@
 """Fixed-window rate limits counted in the cache, so every server process shares them."""
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+
+from config.cache import CacheUnavailable
 
 
 @dataclass(frozen=True)
@@ -20,15 +24,28 @@ class Verdict:
     retry_after: int  # seconds until the window resets; 0 when allowed
 
 
+# Where attempts are counted while the shared cache is unreachable: this process only.
+_PROCESS_COUNTS = LocMemCache("ratelimit-while-cache-is-down", {})
+
+
 def hit(rate: RateLimit, ident: str) -> Verdict:
     """Count one attempt by ``ident`` and say whether it is within ``rate``.
 
     The window opens at the first attempt and lasts ``window_seconds``. cache.add and
     cache.incr are atomic in Redis (and under a lock in local memory), so concurrent attempts
-    from several processes are all counted.
+    from several processes are all counted. While Redis is down each process counts alone:
+    looser, but never no limit at all.
     """
+    try:
+        return _count(cache, rate, ident)
+    except CacheUnavailable:
+        return _count(_PROCESS_COUNTS, rate, ident)
+
+
+def _count(cache, rate: RateLimit, ident: str) -> Verdict:
     now = time.time()
-    key = f"ratelimit:{rate.name}:{ident}"
+    # Hashed: an ident is whatever a client typed (a login name), of any length or charset.
+    key = f"ratelimit:{rate.name}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}"
     cache.add(f"{key}:opened", now, timeout=rate.window_seconds)
     cache.add(key, 0, timeout=rate.window_seconds)
     try:

@@ -15,7 +15,7 @@ def job(name: str):
     def decorate(work):
         @shared_task(
             name=name, bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600,
-            retry_jitter=True, max_retries=5, acks_late=True,
+            retry_jitter=True, max_retries=5, acks_late=True, reject_on_worker_lost=True,
         )
         def run(self, *args, **kwargs):
             log = structlog.get_logger(name).bind(task_id=self.request.id, task=name)

@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from loyalty.models import Coupon
@@ -35,6 +38,12 @@ class StaffCouponSerializer(serializers.ModelSerializer):
         model = Coupon
         fields = CouponSerializer.Meta.fields + ["is_active", "usage_limit", "per_user_limit", "times_used"]
         read_only_fields = ["times_used"]
+        # Below these a coupon would raise prices instead of lowering them.
+        extra_kwargs = {
+            "discount_value": {"min_value": Decimal("0.01")},
+            "min_purchase": {"min_value": Decimal("0.00")},
+            "max_discount": {"min_value": Decimal("0.01")},
+        }
 
     def validate_code(self, code: str) -> str:
         code = code.strip().upper()
@@ -45,8 +54,6 @@ class StaffCouponSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if attrs.get("discount_type") == "percent" and attrs.get("discount_value", 0) > 100:
             raise serializers.ValidationError({"discount_value": ["A percentage is at most 100."]})
-        if attrs.get("discount_value") is not None and attrs["discount_value"] <= 0:
-            raise serializers.ValidationError({"discount_value": ["Must be more than 0."]})
         until, start = attrs.get("valid_until"), attrs.get("valid_from")
         if until and start and until <= start:
             raise serializers.ValidationError({"valid_until": ["Must be after valid_from."]})
@@ -57,8 +64,13 @@ class CodeSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32)
 
 
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 10_000_000, "multipleOf": 100})
+class HundredsOfPoints(serializers.IntegerField):
+    """Points are redeemed in hundreds; the service says so (invalid_points) when they aren't."""
+
+
 class PointsSerializer(serializers.Serializer):
-    points = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    points = HundredsOfPoints(min_value=0, max_value=10_000_000)
 
 
 class AdjustPointsSerializer(serializers.Serializer):

@@ -2,13 +2,13 @@
 
 from django.urls import re_path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.pagination import page_params
+from config.pagination import PageParams, page_params
 from config.web import validated
 from orders import services
 from orders.serializers import (
@@ -30,7 +30,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 class OrdersView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)], responses=OrderSerializer(many=True))
+    @extend_schema(
+        operation_id="orders_list",
+        parameters=[PageParams],
+        responses=inline_serializer("OrderPage", {
+            "count": serializers.IntegerField(), "limit": serializers.IntegerField(),
+            "offset": serializers.IntegerField(), "results": OrderSerializer(many=True),
+        }),
+    )
     def get(self, request):
         page = page_params(request.query_params)
         orders = services.orders_of(request.user)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -43,13 +44,21 @@ class PaymentGateway(Protocol):
 
     def refund(self, *, payment_id: str, amount: Decimal, reference: str) -> RefundResult: ...
 
+    def find(self, *, reference: str) -> PaymentResult | None:
+        """What became of the authorization made with ``reference``: None when the gateway has
+        none; GatewayError when it can't say. How a crashed or timed-out order is settled."""
+        ...
+
 
 class GatewayError(Exception):
     """The gateway could not be reached or answered nonsense: the outcome is unknown."""
 
 
 class MockGateway:
-    """Deterministic test values, random failures at PAYMENT_FAILURE_RATE, a small delay."""
+    """Deterministic test values, random failures at PAYMENT_FAILURE_RATE, a small delay. Its
+    records live in the cache (Redis in full mode), as a real gateway's outlive our process."""
+
+    RECORD_SECONDS = 30 * 24 * 3600
 
     APPROVED_CARD = ("424242", "4242")
     DECLINED_CARD = ("400000", "0002")
@@ -65,8 +74,21 @@ class MockGateway:
         decline = self._decline_reason(method)
         payment_id = f"pay_{uuid.uuid4().hex[:24]}"
         if decline:
-            return PaymentResult("declined", payment_id, "", decline)
-        return PaymentResult("succeeded", payment_id, f"txn_{uuid.uuid4().hex[:24]}", f"Approved {currency} {amount}.")
+            result = PaymentResult("declined", payment_id, "", decline)
+        else:
+            result = PaymentResult("succeeded", payment_id, f"txn_{uuid.uuid4().hex[:24]}", f"Approved {currency} {amount}.")
+        cache.set(self._record_key(reference), result, timeout=self.RECORD_SECONDS)
+        return result
+
+    def find(self, *, reference) -> PaymentResult | None:
+        try:
+            return cache.get(self._record_key(reference))
+        except Exception as exc:  # noqa: BLE001 - its records unreachable: the outcome is unknown
+            raise GatewayError(f"Payment records unreachable: {exc}") from exc
+
+    @staticmethod
+    def _record_key(reference: str) -> str:
+        return f"mock-gateway:payment:{reference}"
 
     def refund(self, *, payment_id, amount, reference) -> RefundResult:
         if self.delay:

@@ -87,7 +87,8 @@ class ReturnItemInputSerializer(serializers.Serializer):
 
 class ReturnRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
-    items = ReturnItemInputSerializer(many=True, allow_empty=False)
+    # A ListField rather than many=True: its schema says minItems, which the API enforces.
+    items = serializers.ListField(child=ReturnItemInputSerializer(), allow_empty=False, min_length=1, max_length=100)
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -6,7 +6,8 @@ Placing an order is three short steps, so that no lock is held while the gateway
   2. authorize the payment, outside any transaction;
   3. one transaction: mark it paid, spend and earn points, clear the cart. A decline (or a
      failure in 3) gives back the stock and the coupon and leaves cart and points as they were.
-A crash between the steps leaves a pending_payment order that release_stale_orders() undoes.
+A crash or a gateway timeout between the steps leaves a pending_payment order, which
+release_stale_orders() settles by the gateway's records: completed if it approved, else undone.
 """
 
 import math
@@ -129,24 +130,43 @@ def place_order(
 
     try:
         result = get_gateway().authorize(
-            amount=order.total, currency=order.currency, method=order.payment_method, reference=f"order-{order.pk}"
+            amount=order.total, currency=order.currency, method=order.payment_method, reference=_reference(order)
         )
     except Exception as exc:  # noqa: BLE001 - whatever the gateway did, the order must not stay half-made
+        # A timeout may hide an approval: the gateway's records say which.
         log.exception("payment_gateway_failed", order_id=order.pk)
-        _abandon(order, note="The payment service could not be reached.", payment_status="error")
-        raise PaymentUnavailable() from exc
+        try:
+            result = get_gateway().find(reference=_reference(order))
+        except Exception:  # noqa: BLE001 - unknown: release_stale_orders() settles it later
+            log.exception("payment_outcome_unknown", order_id=order.pk)
+            raise PaymentUnavailable(
+                "We could not confirm your payment. If it went through, the order will be completed; "
+                "if not, nothing is charged and the items are released.", code="payment_unconfirmed",
+            ) from exc
+        if result is None:
+            _abandon(order, note="The payment service could not be reached.", payment_status="error")
+            raise PaymentUnavailable() from exc
+    return Placed(_settle(order, result))
 
+
+def _reference(order: Order) -> str:
+    return f"order-{order.pk}"
+
+
+def _settle(order: Order, result) -> Order:
+    """The gateway's verdict applied: paid, or cancelled with stock and coupon back (and the
+    money back when it was taken but the order can't stand). Raises the refusal's APIError."""
     if not result.succeeded:
         _abandon(order, note=f"Payment declined: {result.message}", payment_status="declined",
                  payment_id=result.payment_id, message=result.message)
         raise PaymentDeclined(result.message, payment_id=result.payment_id)
-
     try:
-        return Placed(_complete(order, result))
+        return _complete(order, result)
     except APIError:
-        # Paid, but the order can't stand (points spent elsewhere meanwhile): give the money back.
-        get_gateway().refund(payment_id=result.payment_id, amount=order.total, reference=f"order-{order.pk}-void")
-        _abandon(order, note="Points no longer available; the payment was refunded.", payment_status="refunded",
+        # Paid, but the order can't stand (points spent elsewhere, or it was released meanwhile).
+        refund = get_gateway().refund(payment_id=result.payment_id, amount=order.total, reference=f"{_reference(order)}-void")
+        Refund.objects.create(order=order, amount=order.total, refund_id=refund.refund_id, status=refund.status)
+        _abandon(order, note="The order could not be completed; the payment was refunded.", payment_status="refunded",
                  payment_id=result.payment_id, message=result.message)
         raise
 
@@ -173,6 +193,10 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
             return earlier, False
     if cart is None:
         raise cart_services.EmptyCart()
+    if Order.objects.filter(user=user, status=Status.PENDING_PAYMENT).exists():
+        # The cart is emptied only once its order is paid: until then the same cart sent again
+        # (a double click, no Idempotency-Key) would be charged again.
+        raise RequestInProgress("An order from your cart is still being paid for; retry in a moment.")
     priced = cart_services.priced_cart(cart, user=user, with_images=False)
     if not priced.lines:
         raise cart_services.EmptyCart()
@@ -256,8 +280,13 @@ def _complete(order: Order, result) -> Order:
     # holding the cart while it checks the order's Idempotency-Key could deadlock with us.
     cart = Cart.objects.select_for_update().filter(user=order.user_id).first()
     locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status != Status.PENDING_PAYMENT:
+        if locked.payment_id == result.payment_id:
+            return locked  # settled already, by whoever got here first
+        raise NotAllowed("This order was released before its payment arrived.", status=locked.status)
     locked.user = order.user  # the request's, already loaded
-    locked._prefetched_objects_cache = order._prefetched_objects_cache
+    if hasattr(order, "_prefetched_objects_cache"):  # the items _reserve wrote, when it was this request
+        locked._prefetched_objects_cache = order._prefetched_objects_cache
     order = locked
     if order.points_redeemed:
         loyalty.spend_points(user=order.user, points=order.points_redeemed, order_id=order.pk, reason="Used on this order")
@@ -305,15 +334,28 @@ def _abandon(order: Order, *, note: str, payment_status: str, payment_id: str = 
 
 
 def release_stale_orders(*, older_than_minutes: int | None = None) -> int:
-    """Cancel pending_payment orders older than the reservation window (a crash mid-order)."""
+    """Settle pending_payment orders older than the reservation window (a crash or timeout
+    mid-order) by the gateway's records: completed when it approved them, else cancelled.
+    Those whose outcome the gateway can't tell yet wait for the next run. Safe to rerun."""
     minutes = settings.ORDER_RESERVATION_MINUTES if older_than_minutes is None else older_than_minutes
     cutoff = timezone.now() - timedelta(minutes=minutes)
     stale = Order.objects.filter(status=Status.PENDING_PAYMENT, created_at__lt=cutoff)
-    released = 0
+    settled = 0
     for order in stale:
-        _abandon(order, note="Payment was not completed in time; the items were released.", payment_status="expired")
-        released += 1
-    return released
+        try:
+            result = get_gateway().find(reference=_reference(order))
+        except Exception:  # noqa: BLE001 - not knowing is no reason to cancel a paid order
+            log.exception("stale_order_outcome_unknown", order_id=order.pk)
+            continue
+        if result is None:
+            _abandon(order, note="Payment was not completed in time; the items were released.", payment_status="expired")
+        else:
+            try:
+                _settle(order, result)
+            except APIError:
+                pass  # declined, or refunded: cancelled either way
+        settled += 1
+    return settled
 
 
 def _allocations_of(order: Order, *, items=None) -> list[stock.Allocation]:

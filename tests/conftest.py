@@ -34,6 +34,13 @@ def other_user(db):
 
 
 @pytest.fixture
+def staff_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="sam", email="sam@example.com", is_staff=True)
+
+
+@pytest.fixture
 def api():
     from rest_framework.test import APIClient
 

@@ -2,6 +2,7 @@ import pytest
 
 from accounts import services as accounts
 from tests.catalog import builders
+from tests.orders.gateways import FlakyGateway
 
 APPROVED = "4242424242424242"
 DECLINED = "4000000000000002"
@@ -54,3 +55,12 @@ def add_to_cart(client, product, quantity=1, **options):
 def place(client, address, method, key=None, **extra):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     return client.post("/api/orders", {"address_id": address.pk, "payment_method_id": method.pk, **extra}, format="json", **headers)
+
+
+@pytest.fixture
+def gateway(settings):
+    """The mock gateway, counting what it charges and refunds, failing when told to."""
+    settings.PAYMENT_GATEWAY = "tests.orders.gateways.FlakyGateway"
+    FlakyGateway.reset()
+    yield FlakyGateway
+    FlakyGateway.reset()

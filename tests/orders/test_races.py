@@ -1,20 +1,21 @@
-"""Races on PostgreSQL: many buyers, few units; one coupon, two orders; one key, two requests."""
+"""Races on PostgreSQL: many buyers, few units; one coupon, two orders; one key, two requests;
+one cart submitted twice without a key; points spent elsewhere while an order is paid."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from accounts import services as accounts
 from cart import services as cart_services
 from catalog.models import Product, StockLevel
-from loyalty.models import Coupon, CouponRedemption
+from loyalty import services as loyalty
+from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
 from orders import services
 from orders.models import Order
 from tests.catalog import builders
 from tests.conftest import full_mode_only
 from tests.factories import UserFactory
+from tests.helpers import together
 
 pytestmark = [full_mode_only, pytest.mark.django_db(transaction=True)]
 
@@ -28,27 +29,6 @@ def buyer_with(product, quantity=1, coupon_code=None):
     if coupon_code:
         cart_services.apply_coupon(cart=cart, user=user, code=coupon_code)
     return user, address, method
-
-
-def together(calls):
-    start = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        start.wait()
-        try:
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we count
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_twenty_buyers_racing_for_five_units_buy_exactly_five():
@@ -96,3 +76,44 @@ def test_one_key_sent_twice_at_once_makes_one_order_and_one_charge():
     # The second either waits its turn and replays the order, or is told the first is in progress.
     assert kinds in (["Placed", "Placed"], ["Placed", "RequestInProgress"]), outcomes
     assert Product.objects.get(pk=item.pk).stock == 48
+
+
+def test_one_cart_submitted_twice_at_once_without_a_key_is_charged_once(gateway):
+    builders.location()
+    item = builders.product("Scarf", price="30.00", variants=[("", "", 50)])
+    user, address, method = buyer_with(item, quantity=3)
+    outcomes = together([
+        lambda: services.place_order(user=user, address_id=address.pk, payment_method_id=method.pk)
+        for _ in range(4)
+    ])
+    placed = [o for o in outcomes if isinstance(o, services.Placed)]
+    assert len(placed) == 1, outcomes
+    # The others arrive while it is being paid for, or after the cart was emptied by it.
+    assert {getattr(o, "code", None) for o in outcomes if o not in placed} <= {"request_in_progress", "empty_cart"}, outcomes
+    assert Order.objects.exclude(status="cancelled").count() == 1
+    assert gateway.net_charged() == placed[0].order.total
+    assert Product.objects.get(pk=item.pk).stock == 47
+
+
+def test_points_spent_elsewhere_while_an_order_is_paid_never_go_below_zero(gateway):
+    builders.location()
+    item = builders.product("Beanie", price="40.00", variants=[("", "", 50)])
+    for _ in range(5):  # the interleaving differs from run to run: try several
+        user, address, method = buyer_with(item, quantity=1)
+        loyalty.earn_points(user=user, points=300)
+        cart_services.redeem_points(cart=cart_services.cart_for(user=user), user=user, points=300)
+        ordered, adjusted = together([
+            lambda: services.place_order(user=user, address_id=address.pk, payment_method_id=method.pk),
+            lambda: loyalty.adjust_points(user=user, points=-200, reason="Correction"),
+        ])
+        account = LoyaltyAccount.objects.get(user=user)
+        entries = PointsEntry.objects.filter(account=account)
+        assert account.points >= 0 and account.points == sum(entries.values_list("points", flat=True))
+        order = Order.objects.get(user=user)
+        spent_on_order = -sum(entries.filter(kind="redeem").values_list("points", flat=True))
+        if order.status == "paid":
+            assert isinstance(ordered, services.Placed) and spent_on_order == order.points_redeemed
+        else:  # refused or refunded: the points stay, the money comes back
+            assert getattr(ordered, "code", None) == "insufficient_points" and spent_on_order == 0, ordered
+        assert isinstance(adjusted, PointsEntry) or getattr(adjusted, "code", None) == "insufficient_points", adjusted
+    assert gateway.net_charged() == sum(Order.objects.filter(status="paid").values_list("total", flat=True))
