@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 # items, images and loyalty account; SAVEPOINT and RELEASE
 ADD_TO_CART = 12
 
-# user; reserving: cart FOR UPDATE, earlier order with the key, items, loyalty account, address,
+# user; reserving: cart FOR UPDATE, earlier order with the key, an order still being paid for, items, loyalty account, address,
 # payment method, INSERT order, INSERT items, stock levels FOR UPDATE, 3 levels, 2 variants,
 # 2 products (UPDATE ... RETURNING), INSERT allocations, INSERT history; completing: cart and
 # order FOR UPDATE, points (UPDATE ... RETURNING, INSERT entry), UPDATE order, DELETE cart items,
 # UPDATE cart, INSERT history; two SAVEPOINT and RELEASE pairs. Nothing is read back for the answer.
-PLACE_ORDER = 31
+PLACE_ORDER = 32
 
 
 def test_adding_to_the_cart(user_api, jacket, socks, django_assert_num_queries):
