@@ -14,6 +14,7 @@ So lists stay exact, `count` included (API.md), at the price of being recomputed
 stock change; a product's page is recomputed only when that product changes.
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -63,7 +64,9 @@ def listing(kind: str, params: dict[str, str], build: Callable[[], object]) -> b
     """The answer of a product list or search (``kind``) with these query parameters, as JSON;
     ``build`` makes its data when it isn't cached."""
     [version] = _versions(_LISTINGS)
-    return _cached(f"catalog:{kind}:{version}:{urlencode(sorted(params.items()))}", build)
+    # Hashed: the parameters are whatever the client sent, of any length.
+    digest = hashlib.blake2b(urlencode(sorted(params.items())).encode(), digest_size=16).hexdigest()
+    return _cached(f"catalog:{kind}:{version}:{digest}", build)
 
 
 def product(kind: str, product_id: int, build: Callable[[], object], *, variant_id: str | None = None) -> bytes:
