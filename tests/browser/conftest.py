@@ -202,6 +202,8 @@ def new_page(browser, live_shop, request):
         page.script_errors = []
         page.on("pageerror", lambda error: page.script_errors.append(str(error)))
         page.on("response", lambda response: _note_failed_load(page, response))
+        # Console errors too: a Content-Security-Policy violation shows only there.
+        page.on("console", lambda message: message.type == "error" and _note_console_error(page, message.text))
         return page
 
     yield open_page
@@ -224,6 +226,11 @@ def _note_failed_load(page, response) -> None:
     # Pages themselves may answer 4xx (a declined payment is a 402); what they load may not.
     if response.status >= 400 and response.request.resource_type != "document":
         page.script_errors.append(f"{response.status} {response.url}")
+
+
+def _note_console_error(page, text: str) -> None:
+    if not text.startswith("Failed to load resource"):  # answered by _note_failed_load, with its URL
+        page.script_errors.append(text)
 
 
 def pytest_sessionstart(session):
