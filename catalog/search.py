@@ -116,6 +116,11 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+# A query that names a kind of product ("nike t-shirt") wants that kind first, also when no
+# product matches every word: the product's category name counts, at half a name's weight.
+CATEGORY_WEIGHT = 0.5
+_CATEGORY_NAME_SQL = "SELECT name FROM catalog_category WHERE catalog_category.id = catalog_product.category_id"
+
 RANKED_CANDIDATES = 200  # ranked(): products scored by name similarity, the best by text rank
 
 
@@ -247,11 +252,13 @@ class PostgresEngine:
                 f"ORDER BY ts_rank_cd(search_vector, to_tsquery('english', %s)) DESC, id LIMIT %s",
                 (tsquery, tsquery, candidates),
             ))
+        text = query.corrected_text or query.prefix
         return matched.annotate(
             search_score=RawSQL(
                 f"ts_rank_cd({table}.search_vector, to_tsquery('english', %s))"
-                f" + word_similarity(%s, {table}.name)",
-                (tsquery, query.corrected_text or query.prefix),
+                f" + word_similarity(%s, {table}.name)"
+                f" + {CATEGORY_WEIGHT} * word_similarity(%s, ({_CATEGORY_NAME_SQL}))",
+                (tsquery, text, text),
                 FloatField(),
             )
         )
@@ -301,8 +308,9 @@ class SQLiteEngine:
             # How closely the name matches: bm25 per row would rerun the MATCH for every row
             # (seconds at 50,000 products); the FTS filter above already chose the rows.
             search_score=RawSQL(
-                f"trigram_similarity(%s, {table}.name)",
-                (query.corrected_text or query.prefix,),
+                f"trigram_similarity(%s, {table}.name)"
+                f" + {CATEGORY_WEIGHT} * trigram_similarity(%s, ({_CATEGORY_NAME_SQL}))",
+                (query.corrected_text or query.prefix,) * 2,
                 FloatField(),
             )
         )

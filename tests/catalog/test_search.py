@@ -76,6 +76,11 @@ def test_when_no_product_has_every_word_any_word_will_do(api, shop):
     assert set(results) == {"Sony WH-1000XM5 Wireless Headphones", "Adidas Samba Classic"}
 
 
+def test_a_kind_of_product_named_comes_first_when_the_brand_has_none(api, shop):
+    # Hoka makes no shorts: shorts first, then what Hoka makes.
+    assert search_names(api, "hoka shorts") == ["Nike Running Shorts 7in", "Hoka Speedgoat 6"]
+
+
 def test_search_as_you_type_matches_a_prefix(api, shop):
     assert search_names(api, "speedg") == ["Hoka Speedgoat 6"]
 
