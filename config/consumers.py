@@ -10,16 +10,20 @@ from channels.consumer import get_handler_name
 from django.conf import settings
 from django.utils import timezone
 
-from config.realtime import INVENTORY_GROUP, user_group
+from config.fanout import inventory_fanout
+from config.realtime import user_group
 
 UNAUTHORIZED = 4401
 MISSED_PONGS_LIMIT = 2
 # Broadcast events need no database: skip Channels' per-message hop to close old connections,
 # which was a quarter of a broadcast's cost across 2,000 sockets (docs/PERFORMANCE.md).
-BROADCAST_EVENTS = {"inventory.update", "order.update"}
+BROADCAST_EVENTS = {"order.update"}
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Inventory events come from the process's one subscription (config.fanout), which asks
+    `wants` and writes the frame; order updates come through the user's own group."""
+
     require_user = False
 
     async def dispatch(self, message):
@@ -34,11 +38,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.scope.get("auth_failed") or (self.require_user and not signed_in):
             await self.close(code=UNAUTHORIZED)
             return
-        self.joined = [INVENTORY_GROUP] + ([user_group(user.pk)] if signed_in else [])
+        self.joined = [user_group(user.pk)] if signed_in else []
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         self.subscribed: set[int] | None = None
         self.unanswered_pings = 0
+        self.fanout = await inventory_fanout()
+        await self.fanout.join(self)
         await self.accept()
         await self.on_connected()
         self.heartbeat = asyncio.create_task(self._beat())
@@ -49,6 +55,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "heartbeat", None):
             self.heartbeat.cancel()
+        if getattr(self, "fanout", None):
+            self.fanout.leave(self)
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -104,11 +112,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.unanswered_pings += 1
             await self.send_json({"type": "ping"})
 
-    # Channel-layer events
+    def wants(self, product_id: int) -> bool:
+        return self.subscribed is None or product_id in self.subscribed
 
-    async def inventory_update(self, event):
-        if self.subscribed is None or event["product_id"] in self.subscribed:
-            await self.send_json({**event, "type": "inventory_update"})
+    # Channel-layer events
 
     async def order_update(self, event):
         await self.send_json({**event, "type": "order_update"})
