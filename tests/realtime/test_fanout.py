@@ -2,6 +2,7 @@
 one frame; subscriptions narrow it per socket; it outlives the layer's group expiry."""
 
 import asyncio
+import gc
 
 import pytest
 from channels.db import database_sync_to_async
@@ -91,3 +92,9 @@ async def test_the_subscription_outlives_the_group_expiry(goods, monkeypatch):
     await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=6)
     assert (await socket.receive_json_from(timeout=3))["new_quantity"] == 6
     await socket.disconnect()
+
+
+async def test_socket_servers_collect_young_garbage_less_often():
+    from config import asgi
+
+    assert gc.get_threshold()[0] == asgi.YOUNG_COLLECTION_EVERY > 700  # CPython's default: 700
