@@ -52,6 +52,8 @@ class InventoryFanout:
         self.sockets.discard(consumer)
 
     async def _subscribe(self) -> None:
+        # The default prefix: channels-redis reads all of a process's channels with that prefix
+        # from one list, and a channel of another prefix waits out the consumers' blocking reads.
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(INVENTORY_GROUP, self.channel)
         self.tasks = [self.loop.create_task(self._receive()), self.loop.create_task(self._renew())]
@@ -67,17 +69,12 @@ class InventoryFanout:
     async def _renew(self) -> None:
         while True:
             await asyncio.sleep(RENEW_EVERY_SECONDS)
-            try:
-                await self.layer.group_add(INVENTORY_GROUP, self.channel)
-            except Exception:  # noqa: BLE001 - the next renewal tries again
-                log.exception("inventory_subscription_renew_failed")
+            await self._join_again()
 
     async def _receive(self) -> None:
         while True:
             try:
                 event = await self.layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
             except Exception:  # noqa: BLE001 - the sockets need this loop to keep going
                 log.exception("inventory_receive_failed")
                 await asyncio.sleep(RETRY_AFTER_SECONDS)
@@ -88,7 +85,7 @@ class InventoryFanout:
     async def _join_again(self) -> None:
         try:
             await self.layer.group_add(INVENTORY_GROUP, self.channel)
-        except Exception:  # noqa: BLE001 - the next failed receive tries again
+        except Exception:  # noqa: BLE001 - the next renewal or failed receive tries again
             log.exception("inventory_subscription_renew_failed")
 
     async def deliver(self, event: dict) -> None:

@@ -94,6 +94,27 @@ async def test_the_subscription_outlives_the_group_expiry(goods, monkeypatch):
     await socket.disconnect()
 
 
+async def test_a_failed_receive_is_retried(goods, monkeypatch):
+    warehouse, runner, _ = goods
+    monkeypatch.setattr(fanout, "RETRY_AFTER_SECONDS", 0)
+    process = await fanout.inventory_fanout()
+    layer, failed = get_channel_layer(), []
+    real_receive = layer.receive
+
+    async def receive_failing_once(channel):
+        if channel == process.channel and not failed:
+            failed.append(channel)
+            raise ConnectionError("Redis restarting")
+        return await real_receive(channel)
+
+    monkeypatch.setattr(layer, "receive", receive_failing_once)
+    (socket,) = await connected(1)
+    await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=8)
+    assert (await socket.receive_json_from(timeout=3))["new_quantity"] == 8
+    assert failed == [process.channel]
+    await socket.disconnect()
+
+
 async def test_socket_servers_collect_young_garbage_less_often():
     from config import asgi
 
