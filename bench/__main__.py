@@ -87,9 +87,9 @@ def parse_args(argv):
     p.add_argument("--py-spy", metavar="BINARY",
                    help="sockets: profile the server with this py-spy binary during the broadcasts (raw stacks "
                         "and a summary in the work directory)")
-    p.add_argument("--socket-whatif", type=_list(str, ("no-db-close", "gc-freeze", "gc-off", "gc-log", "pubsub")), default=[],
+    p.add_argument("--socket-whatif", type=_list(str, ("gc-freeze", "gc-off", "gc-log", "pubsub")), default=[],
                    help="sockets: serve bench/whatif.py's variant of the app instead (experiments: "
-                        "no-db-close, gc-freeze, gc-off, gc-log, pubsub; see that file)")
+                        "gc-freeze, gc-off, gc-log, pubsub; see that file)")
     p.add_argument("--py-spy-native", action="store_true",
                    help="sockets: with --py-spy, sample C frames too (the garbage collector, the selector)")
     p.add_argument("--doc", type=Path, default=db.ROOT / "docs" / "PERFORMANCE.md",

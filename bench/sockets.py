@@ -39,13 +39,12 @@ from pathlib import Path
 import redis
 
 from bench import quiet, servers
-from bench.db import ROOT, bench_env
+from bench.db import REDIS_URL, ROOT, bench_env  # the Redis database is flushed before each server
 from bench.orderclient import percentile
 
 MEMORY, REDIS = "memory", "redis"
 LAYER_NAMES = {MEMORY: "in-memory", REDIS: "channels-redis"}
 API, DIRECT = "api", "direct"
-REDIS_URL = "redis://127.0.0.1:6379/7"  # the socket bench's own database: flushed before each server
 ORIGIN = "http://127.0.0.1"
 PING_INTERVAL = "3600"  # the app's heartbeat (WS_PING_INTERVAL_SECONDS, 30 by default): off for a run
 TARGET_SOCKETS, TARGET_P99_MS = 2000, 250

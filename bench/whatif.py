@@ -1,14 +1,10 @@
 """What-if variants of the ASGI app for the socket benchmark: experiments, not the app.
 
-    python -m bench --only sockets --socket-whatif no-db-close,gc-freeze --no-doc
+    python -m bench --only sockets --socket-whatif gc-freeze,gc-log --no-doc
 
 serves `bench.whatif:application` instead of `config.asgi:application`, with these changes
 applied in the server process (BENCH_WHATIF, comma-separated):
 
-- no-db-close: channel-layer events of type inventory.update go straight to their handler.
-  channels' AsyncConsumer.dispatch otherwise awaits aclose_old_connections() before every
-  handler: sync_to_async(close_old_connections), a hop to asgiref's one shared sync thread and
-  back for each recipient of a broadcast, although this handler touches no database.
 - gc-freeze: gc.freeze() once the app is loaded: the objects of start-up (Django, the modules)
   move to the permanent generation, so the collector stops traversing them on full collections.
 - gc-off: gc.disable(): no cyclic garbage collection at all. Not a fix (cycles would leak); the
@@ -29,28 +25,13 @@ import os
 import sys
 import time
 
-from channels.consumer import AsyncConsumer, get_handler_name
-
 from config.asgi import application  # noqa: F401 - served from here
-from config.consumers import LiveConsumer
 
-CHOICES = ("no-db-close", "gc-freeze", "gc-off", "gc-log", "pubsub")
+CHOICES = ("gc-freeze", "gc-off", "gc-log", "pubsub")
 WHATIF = [w for w in os.environ.get("BENCH_WHATIF", "").split(",") if w]
 if set(WHATIF) - set(CHOICES):
     raise SystemExit(f"BENCH_WHATIF: unknown {sorted(set(WHATIF) - set(CHOICES))}; choose from {CHOICES}")
 
-NO_DATABASE = {"inventory.update"}
-
-
-async def _dispatch_without_db_close(self, message):
-    if message["type"] in NO_DATABASE:
-        await getattr(self, get_handler_name(message))(message)
-    else:
-        await AsyncConsumer.dispatch(self, message)
-
-
-if "no-db-close" in WHATIF:
-    LiveConsumer.dispatch = _dispatch_without_db_close
 if "gc-freeze" in WHATIF:
     gc.collect()
     gc.freeze()

@@ -11,7 +11,8 @@ from channels.consumer import get_handler_name
 from django.conf import settings
 from django.utils import timezone
 
-from config.realtime import INVENTORY_GROUP, user_group
+from config.fanout import inventory_fanout
+from config.realtime import user_group
 
 log = structlog.get_logger(__name__)
 
@@ -19,7 +20,7 @@ UNAUTHORIZED = 4401
 MISSED_PONGS_LIMIT = 2
 # Broadcast events need no database: skip Channels' per-message hop to close old connections,
 # which was a quarter of a broadcast's cost across 2,000 sockets (docs/PERFORMANCE.md).
-BROADCAST_EVENTS = {"inventory.update", "order.update"}
+BROADCAST_EVENTS = {"order.update"}
 
 
 LAYER_RETRY_SECONDS = 5
@@ -46,6 +47,9 @@ class PatientLayer:
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Inventory events come from the process's one subscription (config.fanout), which asks
+    `wants` and writes the frame; order updates come through the user's own group."""
+
     require_user = False
 
     @property
@@ -68,16 +72,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.scope.get("auth_failed") or (self.require_user and not signed_in):
             await self.close(code=UNAUTHORIZED)
             return
-        groups = [INVENTORY_GROUP] + ([user_group(user.pk)] if signed_in else [])
+        groups = [user_group(user.pk)] if signed_in else []
+        self.subscribed: set[int] | None = None
+        self.unanswered_pings = 0
+        self.fanout = await inventory_fanout()
         try:
             for group in groups:
                 await self.channel_layer.group_add(group, self.channel_name)
+            await self.fanout.join(self)
             self.joined, live = groups, True
         except Exception as exc:  # noqa: BLE001 - the layer is down: serve the socket without it
             log.warning("channel_layer_unavailable", error=f"{type(exc).__name__}: {exc}")
             self.joined, live = [], False
-        self.subscribed: set[int] | None = None
-        self.unanswered_pings = 0
         await self.accept()
         await self.on_connected()
         if not live:
@@ -90,6 +96,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "heartbeat", None):
             self.heartbeat.cancel()
+        if getattr(self, "fanout", None):
+            self.fanout.leave(self)
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -145,11 +153,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.unanswered_pings += 1
             await self.send_json({"type": "ping"})
 
-    # Channel-layer events
+    def wants(self, product_id: int) -> bool:
+        return self.subscribed is None or product_id in self.subscribed
 
-    async def inventory_update(self, event):
-        if self.subscribed is None or event["product_id"] in self.subscribed:
-            await self.send_json({**event, "type": "inventory_update"})
+    # Channel-layer events
 
     async def order_update(self, event):
         await self.send_json({**event, "type": "order_update"})

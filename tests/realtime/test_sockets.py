@@ -12,7 +12,6 @@ from accounts.authentication import revoke_access_token
 from accounts.tokens import issue_token_pair
 from catalog import stock
 from config.asgi import application
-from tests.catalog import builders
 from tests.sockets import refused_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -22,14 +21,6 @@ HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
 
 def socket(path="/ws/inventory/"):
     return WebsocketCommunicator(application, path, headers=HEADERS)
-
-
-@pytest.fixture
-def goods(db):
-    warehouse = builders.location()
-    first = builders.product("Trail Runner", variants=[("Red", "9", 5)])
-    second = builders.product("Steel Bottle", variants=[("", "", 20)])
-    return warehouse, first, second
 
 
 set_level = database_sync_to_async(stock.set_stock_level)

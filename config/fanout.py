@@ -1,0 +1,119 @@
+"""Inventory events reach a server process once and are written from there to each of its
+sockets.
+
+The process joins the inventory group with one channel of its own (lazily, on its first
+socket) and one receive loop; each event is encoded once and the same text frame goes to every
+registered socket whose subscription wants it. A channel-layer receive per socket instead cost
+about 0.4 ms of CPU per recipient and left enough tasks and futures behind to set off a full
+garbage collection with most broadcasts (docs/PERFORMANCE.md). With the Redis layer every
+process holds such a subscription, so every socket on every process still gets every event.
+"""
+
+import asyncio
+import json
+import weakref
+
+import structlog
+from channels.layers import get_channel_layer
+
+from config.realtime import INVENTORY_GROUP
+
+log = structlog.get_logger(__name__)
+
+# Group memberships expire after the layer's group_expiry (a day by default), and a process
+# may live longer: the subscription joins again this often.
+RENEW_EVERY_SECONDS = 3600.0
+# After a failed receive (Redis restarting), wait this long, then join again and go on.
+RETRY_AFTER_SECONDS = 1.0
+
+
+class InventoryFanout:
+    def __init__(self, layer, loop: asyncio.AbstractEventLoop):
+        self.layer = layer
+        self.loop = loop
+        self.sockets: weakref.WeakSet = weakref.WeakSet()  # weak: a crashed consumer can't leak
+        self.channel: str | None = None
+        self.tasks: list[asyncio.Task] = []
+        self.subscribing = asyncio.Lock()
+
+    @property
+    def subscribed(self) -> bool:
+        return bool(self.tasks) and not any(task.done() for task in self.tasks)
+
+    async def join(self, consumer) -> None:
+        """Called before the socket is accepted, so no event committed after it is missed."""
+        if not self.subscribed:
+            async with self.subscribing:
+                if not self.subscribed:
+                    await self._subscribe()
+        self.sockets.add(consumer)
+
+    def leave(self, consumer) -> None:
+        self.sockets.discard(consumer)
+
+    async def _subscribe(self) -> None:
+        # The default prefix: channels-redis reads all of a process's channels with that prefix
+        # from one list, and a channel of another prefix waits out the consumers' blocking reads.
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(INVENTORY_GROUP, self.channel)
+        self.tasks = [self.loop.create_task(self._receive()), self.loop.create_task(self._renew())]
+
+    async def unsubscribe(self) -> None:
+        if not self.loop.is_closed():
+            for task in self.tasks:
+                task.cancel()
+        self.tasks = []
+        if self.channel:
+            await self.layer.group_discard(INVENTORY_GROUP, self.channel)
+
+    async def _renew(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY_SECONDS)
+            await self._join_again()
+
+    async def _receive(self) -> None:
+        while True:
+            try:
+                event = await self.layer.receive(self.channel)
+            except Exception:  # noqa: BLE001 - the sockets need this loop to keep going
+                log.exception("inventory_receive_failed")
+                await asyncio.sleep(RETRY_AFTER_SECONDS)
+                await self._join_again()
+                continue
+            await self.deliver(event)
+
+    async def _join_again(self) -> None:
+        try:
+            await self.layer.group_add(INVENTORY_GROUP, self.channel)
+        except Exception:  # noqa: BLE001 - the next renewal or failed receive tries again
+            log.exception("inventory_subscription_renew_failed")
+
+    async def deliver(self, event: dict) -> None:
+        if event.get("type") != "inventory.update":
+            return
+        product_id = event.get("product_id")
+        frame = json.dumps({**event, "type": "inventory_update"})
+        for consumer in list(self.sockets):
+            if consumer.wants(product_id):
+                try:
+                    await consumer.send(text_data=frame)
+                except Exception:  # noqa: BLE001 - one broken socket must not starve the rest
+                    log.exception("inventory_send_failed")
+
+
+_current: InventoryFanout | None = None
+
+
+async def inventory_fanout() -> InventoryFanout:
+    """This process's fan-out on the running loop and the configured layer (tests start a loop
+    per test and may swap the layer: a stale subscription is dropped from its group)."""
+    global _current
+    loop, layer = asyncio.get_running_loop(), get_channel_layer()
+    if _current is None or _current.loop is not loop or _current.layer is not layer:
+        stale, _current = _current, InventoryFanout(layer, loop)
+        if stale is not None:
+            try:
+                await stale.unsubscribe()
+            except Exception:  # noqa: BLE001 - it expires with the group anyway
+                log.exception("inventory_unsubscribe_failed")
+    return _current
