@@ -61,3 +61,17 @@ def add_first_variant_to_cart(page: Page, *, quantity: int) -> str:
                 expect(page.get_by_role("status")).to_contain_text("Added to your cart")
                 return chosen
     raise AssertionError(f"nothing on {page.url} has {quantity} in stock")
+
+
+def fill_address(page: Page, street: str, city: str, zip_code: str, country: str = "US") -> None:
+    """The address form's fields, wherever it is shown (checkout, account page)."""
+    page.get_by_label("Street").fill(street)
+    page.get_by_label("City").fill(city)
+    page.get_by_label("ZIP code").fill(zip_code)
+    page.get_by_label("Country").fill(country)
+
+
+def fill_card(page: Page, number: str, month: int, year: int) -> None:
+    page.get_by_label("Card number").fill(number)
+    page.get_by_label("Expiry month").fill(str(month))
+    page.get_by_label("Expiry year").fill(str(year))

@@ -6,7 +6,7 @@ import urllib.parse
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import add_first_variant_to_cart, assert_page_is_sound, sign_in
+from tests.browser.pages import add_first_variant_to_cart, assert_page_is_sound, fill_address, fill_card, sign_in
 
 
 def _wait_until_live(page: Page) -> None:
@@ -107,13 +107,8 @@ def test_every_page_fits_a_phone(new_page, live_shop):
     # Check out on the phone, then the order's pages.
     page.goto("/checkout/")
     assert_page_is_sound(page)
-    page.get_by_label("Street").fill("1 Short St")
-    page.get_by_label("City").fill("Boise")
-    page.get_by_label("ZIP code").fill("83702")
-    page.get_by_label("Country").fill("US")
-    page.get_by_label("Card number").fill("4242424242424242")
-    page.get_by_label("Expiry month").fill("1")
-    page.get_by_label("Expiry year").fill("2030")
+    fill_address(page, "1 Short St", "Boise", "83702")
+    fill_card(page, "4242424242424242", 1, 2030)
     page.get_by_role("button", name=re.compile("^Place order")).click()
     expect(page.get_by_text(re.compile(r"Thank you! Order \S+ is confirmed"))).to_be_visible()
     assert_page_is_sound(page)

@@ -8,7 +8,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import add_first_variant_to_cart, assert_page_is_sound, sign_in
+from tests.browser.pages import add_first_variant_to_cart, assert_page_is_sound, fill_address, fill_card, sign_in
 
 
 def test_a_visitor_browses_buys_with_a_new_card_after_a_decline_and_cancels(new_page, live_shop):
@@ -83,13 +83,8 @@ def test_a_visitor_browses_buys_with_a_new_card_after_a_decline_and_cancels(new_
     page.get_by_role("link", name="Check out").click()
     assert_page_is_sound(page)
     expect(page.get_by_label("A new address")).to_be_checked()
-    page.get_by_label("Street").fill("12 Harbour Road")
-    page.get_by_label("City").fill("Portland")
-    page.get_by_label("ZIP code").fill("97201")
-    page.get_by_label("Country").fill("US")
-    page.get_by_label("Card number").fill("4000 0000 0000 0002")
-    page.get_by_label("Expiry month").fill("12")
-    page.get_by_label("Expiry year").fill("2030")
+    fill_address(page, "12 Harbour Road", "Portland", "97201")
+    fill_card(page, "4000 0000 0000 0002", 12, 2030)
     page.get_by_role("button", name=re.compile("^Place order")).click()
     expect(page.get_by_role("alert")).to_contain_text("declined")
     expect(page.get_by_role("alert")).to_contain_text("Your cart is unchanged")
@@ -98,9 +93,7 @@ def test_a_visitor_browses_buys_with_a_new_card_after_a_decline_and_cancels(new_
     # The address was kept and stays chosen; pay with another new card.
     expect(page.get_by_label("12 Harbour Road", exact=False)).to_be_checked()
     page.get_by_label("A new card").check()
-    page.get_by_label("Card number").fill("4242424242424242")
-    page.get_by_label("Expiry month").fill("11")
-    page.get_by_label("Expiry year").fill("2031")
+    fill_card(page, "4242424242424242", 11, 2031)
     page.get_by_role("button", name=f"Place order · ${total:.2f}").click()
 
     # Confirmation and tracking.
@@ -149,18 +142,13 @@ def test_a_member_signs_in_with_a_cart_uses_points_and_pays_with_what_they_saved
     page.get_by_role("link", name="Jane Doe").click()
     assert_page_is_sound(page)
     page.get_by_text("Add an address").click()
-    page.get_by_label("Street").fill("5 Elm Street")
-    page.get_by_label("City").fill("Austin")
-    page.get_by_label("ZIP code").fill("73301")
-    page.get_by_label("Country").fill("US")
+    fill_address(page, "5 Elm Street", "Austin", "73301")
     page.get_by_label("Make this my default address").check()
     page.get_by_role("button", name="Add address").click()
     expect(page.get_by_text("Address added.")).to_be_visible()
     page.get_by_text("Add a payment method").click()
     page.get_by_label("Kind").select_option("card")
-    page.get_by_label("Card number").fill("5555 5555 5555 4444")
-    page.get_by_label("Expiry month").fill("6")
-    page.get_by_label("Expiry year").fill("2032")
+    fill_card(page, "5555 5555 5555 4444", 6, 2032)
     page.get_by_role("checkbox", name=re.compile(r"^Make this my default:?$")).check()
     page.get_by_role("button", name="Add payment method").click()
     expect(page.get_by_text("Payment method added.")).to_be_visible()
