@@ -4,7 +4,6 @@ a Content-Security-Policy the pages satisfy)."""
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -15,8 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from config.asgi import application
 from tests.catalog import builders
-from tests.conftest import bearer_client
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.helpers import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as accounts
