@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts import services
 from accounts.models import Address, PaymentMethod, User
-from config.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 
 class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):

@@ -23,8 +23,8 @@ from accounts.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
-from config.ratelimit import client_ip
-from config.web import validated
+from core.ratelimit import client_ip
+from core.web import validated
 
 
 class PublicAuthView(APIView):

@@ -50,3 +50,13 @@ def create_demo_users() -> list[User]:
                 )
         users.append(user)
     return users
+
+
+def load_demo(**options) -> list[str]:
+    """seed_demo's part: the demo users, and their logins to print."""
+    create_demo_users()
+    lines = ["", "Demo logins (email / password):"]
+    for login in DEMO_LOGINS:
+        role = "staff, /admin/" if login.is_staff else "shopper"
+        lines.append(f"  {login.email:<20} {login.password:<18} ({role})")
+    return lines

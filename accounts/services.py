@@ -16,8 +16,8 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.cards import card_brand, luhn_valid, normalize_card_number
 from accounts.models import Address, PaymentMethod, User
-from config.errors import APIError
-from config.ratelimit import RateLimit, hit
+from core.errors import APIError
+from core.ratelimit import RateLimit, hit
 
 
 class InvalidCredentials(APIError):

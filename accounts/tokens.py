@@ -9,7 +9,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.authentication import revoke_access_token
 from accounts.models import User
-from config.errors import APIError
+from core.errors import APIError
 
 
 class InvalidRefreshToken(APIError):

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from accounts.forms import AddressForm, PaymentMethodForm, ProfileForm, SigninForm, SignupForm
 from accounts.models import Address, PaymentMethod
-from config.ratelimit import client_ip
-from config.web import attempt, submit_form
+from core.ratelimit import client_ip
+from core.web import attempt, submit_form
 
 
 def _next_url(request, default: str = "/account/") -> str:

@@ -300,7 +300,7 @@ def main(argv=None) -> None:
                        f"counts only its own update"),
             "triggers": ("api: PUT /api/staff/stock {sku, location_id, quantity} with a staff JWT, sent by the "
                          "bench (urllib); direct: bench/socketprep.py trigger, a Django process on the server's "
-                         "settings, calls the layer's group_send('inventory', catalog.broadcast.inventory_event"
+                         "settings, calls the layer's group_send('inventory', catalog.broadcast.inventory_frame"
                          "(...)) on one long-lived event loop (connected by a warm-up send first)"),
             "code": socket_code + " (at the start of the run)",
             "machine sharing": (f"the clients, Redis and the bench run on the same {os.cpu_count()} cores as the "

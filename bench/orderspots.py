@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.db import ROOT, bench_env
 
-APP_DIRS = ("accounts", "cart", "catalog", "config", "loyalty", "orders")
+APP_DIRS = ("accounts", "cart", "catalog", "core", "loyalty", "orders")
 
 
 def origin() -> str:
@@ -40,11 +40,11 @@ def origin() -> str:
 
 
 def patch_broadcasts(counter: dict, *, off: bool) -> None:
-    """Time every config.realtime.send_to_group (the after-commit stock and order updates), or
+    """Time every core.realtime.send_to_group (the after-commit stock and order updates), or
     make it a no-op; the modules that imported it by name get the same wrapper."""
     import sys as _sys
 
-    from config import realtime
+    from core import realtime
 
     real = realtime.send_to_group
 
@@ -190,7 +190,7 @@ def main() -> None:
         print(f"\n--- cProfile over {args.n} order requests (adds not profiled), by cumulative time:")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         print("--- the app's own functions, by cumulative time:")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"/work/main/(orders|cart|catalog|loyalty|accounts|config)/", 30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"/work/main/(orders|cart|catalog|loyalty|accounts|core)/", 30)
         print("--- by own time:")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     orderprep.empty_carts(orderprep.shoppers(1))

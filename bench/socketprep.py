@@ -7,7 +7,7 @@ with the environment of the server it serves (its DATABASE_URL and REDIS_URL):
 
 The staff account is bench-staff@example.com (unusable password), made when missing. The stock
 level is the first of the (demo-seeded) database. `trigger` builds the event with
-catalog.broadcast.inventory_event, the message the app sends after a stock change commits, and
+catalog.broadcast.inventory_frame, the message the app sends after a stock change commits, and
 hands it to the channel layer of the settings (the Redis one: an in-memory layer would live
 in this process, not the server's); no stock changes. It isolates the fan-out from the HTTP
 request and the transaction that the staff API trigger includes.
@@ -57,9 +57,9 @@ def trigger() -> None:
     from channels.layers import get_channel_layer
     from django.utils import timezone
 
-    from catalog.broadcast import inventory_event
+    from catalog.broadcast import INVENTORY_GROUP, inventory_frame
     from catalog.stock import StockChange
-    from config.realtime import INVENTORY_GROUP
+    from core.realtime import relay
 
     found = level()
     layer = get_channel_layer()
@@ -68,10 +68,10 @@ def trigger() -> None:
     print(json.dumps({"ready": True, "layer": type(layer).__name__}), flush=True)
     for line in sys.stdin:
         quantity = int(line)
-        event = inventory_event(StockChange(
+        event = relay(inventory_frame(StockChange(
             product_id=found.variant.product_id, variant_id=found.variant_id, sku=found.variant.sku,
             location_id=found.location_id, location=found.location.name, new_quantity=quantity,
-            variant_stock=found.variant.stock, product_stock=found.variant.product.stock, at=timezone.now()))
+            variant_stock=found.variant.stock, product_stock=found.variant.product.stock, at=timezone.now())))
         t0 = time.time()
         loop.run_until_complete(layer.group_send(INVENTORY_GROUP, event))
         print(json.dumps({"t0": t0, "sent": time.time()}), flush=True)

@@ -12,8 +12,8 @@ Triggers:
 
 - api: PUT /api/staff/stock with a staff JWT, the app's own path (catalog.stock.set_stock_level,
   its transaction, on_commit, the stock_changed signal, catalog/broadcast.py,
-  config/realtime.send_to_group, group_send). t0 is taken just before the request is sent.
-- direct: the same event (catalog.broadcast.inventory_event) handed to the channel layer's
+  core/realtime.send_to_group, group_send). t0 is taken just before the request is sent.
+- direct: the same event (catalog.broadcast.inventory_frame) handed to the channel layer's
   group_send by another process (bench/socketprep.py trigger): the fan-out alone. Redis layer
   only: the in-memory layer lives inside the server process.
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cart.models import Cart, CartItem
-from config.admin import ReadOnlyInline
+from core.admin import ReadOnlyInline
 
 
 class CartItemInline(ReadOnlyInline):

@@ -17,7 +17,7 @@ from cart.serializers import (
     QuantitySerializer,
     TotalsSerializer,
 )
-from config.web import validated
+from core.web import validated
 from loyalty.serializers import CodeSerializer, PointsSerializer
 
 

@@ -13,7 +13,7 @@ from cart import pricing
 from cart.models import MAX_QUANTITY, Cart, CartItem, CheckoutSession
 from catalog.models import Product, ProductVariant
 from catalog.stock import InsufficientStock
-from config.errors import APIError
+from core.errors import APIError
 from loyalty import services as loyalty
 from loyalty.tiers import BY_NAME
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cart import services
 from cart.models import Cart
-from config.web import attempt
+from core.web import attempt
 from loyalty.services import usable_coupons
 
 

@@ -20,7 +20,7 @@ from catalog.models import (
     StockLevel,
     StockLocation,
 )
-from config.jobs import JOBS, run_now
+from core.admin import JobsAdminMixin
 
 
 class StockStatusFilter(admin.SimpleListFilter):
@@ -164,42 +164,6 @@ class StockLocationAdmin(admin.ModelAdmin):
     @admin.display(description="units in stock", ordering="units")
     def total_units(self, location):
         return location.units or 0
-
-
-def _job_label(job: str) -> str:
-    return job.replace("_", " ")
-
-
-def _outcome(result) -> str:
-    """A job's result as staff read it: {"opened": 2, "resolved": 0} -> "2 opened, 0 resolved"."""
-    if isinstance(result, dict):
-        return ", ".join(f"{value} {_job_label(key)}" for key, value in result.items())
-    return str(result)
-
-
-class JobsAdminMixin:
-    """A "run now" button for each periodic job on this changelist (no worker needed)."""
-
-    change_list_template = "admin/jobs_change_list.html"
-
-    def get_urls(self):
-        run = self.admin_site.admin_view(self.run_job_view)
-        info = self.model._meta.app_label, self.model._meta.model_name
-        return [path("run/<str:job>/", run, name="%s_%s_run_job" % info), *super().get_urls()]
-
-    def run_job_view(self, request, job: str):
-        if request.method != "POST" or job not in JOBS or not request.user.is_superuser:
-            messages.error(request, "Choose a job and press its button.")
-        else:
-            result = run_now(job)
-            messages.success(request, f"{_job_label(job).capitalize()} finished: {_outcome(result)}.")
-        info = self.model._meta.app_label, self.model._meta.model_name
-        return redirect(reverse("admin:%s_%s_changelist" % info))
-
-    def changelist_view(self, request, extra_context=None):
-        info = self.model._meta.app_label, self.model._meta.model_name
-        jobs = [(_job_label(name), reverse("admin:%s_%s_run_job" % info, args=[name])) for name in JOBS]
-        return super().changelist_view(request, {**(extra_context or {}), "jobs": jobs})
 
 
 @admin.register(InventorySyncRun)

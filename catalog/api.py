@@ -1,5 +1,6 @@
 """Catalog API: products, search, inventory; categories and brands; staff stock and locations."""
 
+from django.urls import re_path
 import json
 
 from django.http import HttpResponse
@@ -31,8 +32,8 @@ from catalog.serializers import (
     StockChangeSerializer,
     StockLevelUpdateSerializer,
 )
-from config.pagination import LimitOffset
-from config.web import validated
+from core.pagination import LimitOffset
+from core.web import validated
 
 
 def cached_answer(request, body: bytes) -> HttpResponse:
@@ -169,3 +170,8 @@ def register(router) -> None:
     router.register("categories", CategoryViewSet, basename="category")
     router.register("brands", BrandViewSet, basename="brand")
     router.register("staff/locations", StaffLocationViewSet, basename="staff-location")
+
+
+urlpatterns = [
+    re_path(r"^staff/stock/?$", StaffStockView.as_view(), name="staff-stock"),
+]

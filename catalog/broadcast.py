@@ -1,13 +1,16 @@
-"""Every committed stock change goes to every socket (catalog.stock sends the signal after
-commit; this turns it into the inventory_update event of API.md)."""
+"""Every committed stock change goes to every socket that streams the inventory group
+(catalog.stock sends the signal after commit; this turns it into the inventory_update event of
+API.md)."""
 
 from catalog.stock import StockChange
-from config.realtime import INVENTORY_GROUP, send_to_group
+from core.realtime import broadcast
+
+INVENTORY_GROUP = "inventory"
 
 
-def inventory_event(change: StockChange) -> dict:
+def inventory_frame(change: StockChange) -> dict:
     return {
-        "type": "inventory.update",
+        "type": "inventory_update",
         "product_id": change.product_id,
         "variant_id": change.variant_id,
         "sku": change.sku,
@@ -22,4 +25,4 @@ def inventory_event(change: StockChange) -> dict:
 
 
 def broadcast_stock_change(sender, change: StockChange, **kwargs) -> None:
-    send_to_group(INVENTORY_GROUP, inventory_event(change))
+    broadcast(INVENTORY_GROUP, inventory_frame(change))

@@ -2,6 +2,7 @@
 in one warehouse and three stores (some low, some none)."""
 
 import random
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -182,3 +183,15 @@ def _seed_batch(rng, count, offset, categories, brands, locations, now) -> set[s
             levels.append(StockLevel(variant=variant, location=location, quantity=quantity))
     stock.load_levels(levels)
     return words
+
+
+def load_demo(*, products: int, seed: int, if_empty: bool, **options) -> list[str]:
+    """seed_demo's part: the catalog, into a database that has none yet."""
+    existing = Product.objects.count()
+    if existing and if_empty:
+        return [f"The catalog already has {existing} products; none added."]
+    if existing:
+        return [f"The catalog already has {existing} products. Use a fresh database to reseed."]
+    started = time.perf_counter()
+    made = seed_catalog(products=products, seed=seed)
+    return [f"Demo catalog: {made} products in {time.perf_counter() - started:.1f} s."]

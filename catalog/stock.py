@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from catalog import response_cache
 from catalog.models import Product, ProductVariant, StockLevel, StockLocation, stock_status
-from config.errors import APIError
-from config.sql import add_returning
+from core.errors import APIError
+from core.sql import add_returning
 
 # Sent after commit with change=StockChange; never for a rolled-back change.
 stock_changed = Signal()

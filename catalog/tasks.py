@@ -1,8 +1,8 @@
 from catalog import alerts, feeds
-from config.tasks import job
+from core.jobs import every, job
 
 
-@job("catalog.tasks.sync_inventory")
+@job("sync_inventory", schedule=every("INVENTORY_SYNC_EVERY_MINUTES"))
 def sync_inventory() -> dict:
     run = feeds.sync_inventory()
     if run is None:
@@ -10,6 +10,6 @@ def sync_inventory() -> dict:
     return {"run": run.pk, "applied": run.applied, "skipped": run.skipped, "failure": run.failure}
 
 
-@job("catalog.tasks.low_stock_alerts")
+@job("low_stock_alerts", schedule=every("LOW_STOCK_ALERTS_EVERY_MINUTES"))
 def low_stock_alerts() -> dict:
     return alerts.check_low_stock()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from chat.models import ChatMessage, ChatSession
-from config.admin import ReadOnlyInline
+from core.admin import ReadOnlyInline
 
 
 class ChatMessageInline(ReadOnlyInline):

@@ -7,15 +7,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from chat import services
+from catalog.consumers import InventoryStream
 from chat.agent import build_agent, run
-from config.consumers import LiveConsumer
-from config.ratelimit import RateLimit, hit
+from core.consumers import LiveConsumer
+from core.ratelimit import RateLimit, hit
 
 FORBIDDEN = 4403
 MAX_MESSAGE = 2000
 
 
-class ChatConsumer(LiveConsumer):
+class ChatConsumer(InventoryStream, LiveConsumer):
     require_user = True
 
     async def connect(self):

@@ -12,7 +12,7 @@ from cart import services as cart_services
 from catalog import search
 from catalog.models import Product
 from catalog.queries import active_products, product_inventory
-from config.errors import APIError
+from core.errors import APIError
 from loyalty import services as loyalty
 from orders import services as orders
 

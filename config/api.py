@@ -1,4 +1,5 @@
-"""The REST API's URLs: one DRF router for every app, the schema and its docs."""
+"""The REST API's URLs: the schema and its docs, then each app's api.py: its plain routes
+(``urlpatterns``) and its viewsets on the one DRF router (``register(router)``)."""
 
 from django.urls import include, re_path
 from csp.constants import UNSAFE_INLINE
@@ -37,9 +38,12 @@ class Router(routers.DefaultRouter):
         self.trailing_slash = "/?"
 
 
+APP_APIS = (accounts_api, catalog_api, cart_api, loyalty_api, orders_api)
+
 router = Router()
-accounts_api.register(router)
-catalog_api.register(router)
+for app_api in APP_APIS:
+    if hasattr(app_api, "register"):
+        app_api.register(router)
 
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -63,11 +67,7 @@ urlpatterns = [
         csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(SpectacularRedocView.as_view(url_name="schema")),
         name="redoc",
     ),
-    re_path(r"^", include(accounts_api.urlpatterns)),
-    re_path(r"^", include(cart_api.urlpatterns)),
-    re_path(r"^", include(loyalty_api.urlpatterns)),
-    re_path(r"^", include(orders_api.urlpatterns)),
-    re_path(r"^staff/stock/?$", catalog_api.StaffStockView.as_view(), name="staff-stock"),
+    *(re_path(r"^", include(app_api.urlpatterns)) for app_api in APP_APIS),
     *router.urls,
     re_path(r"^(?P<rest>.+)$", unknown_endpoint),
 ]

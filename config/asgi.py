@@ -20,7 +20,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
-from config.socket_auth import SocketAuthStack  # noqa: E402
+from core.socket_auth import SocketAuthStack  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -11,7 +11,7 @@ import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-from config.logging import build_logging_config, configure_structlog
+from core.logging import build_logging_config, configure_structlog
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",  # first, so runserver serves ASGI (HTTP and WebSockets)
-    "django.contrib.admin",
+    "core.apps.ShopAdminConfig",  # django.contrib.admin with the shop's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "core",
     "accounts",
     "catalog",
     "cart",
@@ -63,7 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.RequestIDMiddleware",
+    "core.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,7 +141,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.FailSoftRedisCache",  # a Redis outage degrades, not breaks
+            "BACKEND": "core.cache.FailSoftRedisCache",  # a Redis outage degrades, not breaks
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
             # Fail fast when Redis is away instead of hanging a request.
@@ -180,7 +181,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_RETRY_DELAY = 10
 
-# Periodic jobs (config/celery.py builds the beat schedule from these; config/jobs.py names them).
+# When the periodic jobs run (each app's tasks.py declares its jobs with these schedules).
 CLEANUP_AT_HOUR = env.int("CLEANUP_AT_HOUR", default=2)
 CLEANUP_AT_MINUTE = env.int("CLEANUP_AT_MINUTE", default=0)
 INVENTORY_SYNC_EVERY_MINUTES = env.int("INVENTORY_SYNC_EVERY_MINUTES", default=15)
@@ -313,7 +314,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     # Per user (per client address for visitors); views opt in with throttle_scope.
     "DEFAULT_THROTTLE_RATES": {"cart": env.str("CART_THROTTLE_RATE", default="120/min")},
     "COERCE_DECIMAL_TO_STRING": True,
@@ -335,7 +336,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.openapi.document_errors",
+        "core.openapi.document_errors",
     ],
 }
 

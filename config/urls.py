@@ -1,11 +1,9 @@
+"""The site's URLs: health, the API, the admin and each app's pages."""
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from config.health import health
-
-admin.site.site_header = "Shop administration"
-admin.site.site_title = "Shop admin"
-admin.site.index_title = "Catalog, stock, orders and customers"
+from core.health import health
 
 urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
@@ -18,7 +16,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
 ]
 
-handler400 = "config.errors.bad_request"
-handler403 = "config.errors.permission_denied"
-handler404 = "config.errors.page_not_found"
-handler500 = "config.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
-from config.admin import ReadOnlyInline
+from core.admin import ReadOnlyInline
 from loyalty import services
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.web import validated
+from core.web import validated
 from loyalty import services
 from loyalty.serializers import (
     AdjustPointsSerializer,

@@ -9,8 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import APIError
-from config.sql import add_returning
+from core.errors import APIError
+from core.sql import add_returning
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
 from loyalty.tiers import at_least, next_tier, tier_for
 

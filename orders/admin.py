@@ -3,8 +3,8 @@ that work on many rows at once."""
 
 from django.contrib import admin, messages
 
-from config.admin import ReadOnlyInline
-from config.errors import APIError
+from core.admin import ReadOnlyInline
+from core.errors import APIError
 from orders import services
 from orders.models import Order, OrderItem, Return, ReturnItem, StatusChange
 

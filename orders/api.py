@@ -8,8 +8,8 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.pagination import PageParams, page_params
-from config.web import validated
+from core.pagination import PageParams, page_params
+from core.web import validated
 from orders import services
 from orders.serializers import (
     OrderSerializer,

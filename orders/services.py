@@ -29,8 +29,8 @@ from cart import services as cart_services
 from cart.models import Cart, CheckoutSession
 from cart import pricing
 from catalog import stock
-from config.errors import APIError
-from config.realtime import send_to_group, user_group
+from core.errors import APIError
+from core.realtime import send_to_user
 from loyalty import services as loyalty
 from orders.models import Allocation, Order, OrderItem, Refund, Return, ReturnItem, StatusChange
 from orders.payments import get_gateway
@@ -368,9 +368,9 @@ def _allocations_of(order: Order, *, items=None) -> list[stock.Allocation]:
 def _history(order: Order, status: str, note: str = "", by: User | None = None) -> None:
     """A row of the order's history, and, once committed, an order_update to its owner's sockets."""
     change = StatusChange.objects.create(order=order, status=status, note=note[:300], by=by)
-    event = {"type": "order.update", "order_id": order.pk, "order_number": order.number,
+    event = {"type": "order_update", "order_id": order.pk, "order_number": order.number,
              "status": status, "note": change.note, "at": change.at.isoformat()}
-    transaction.on_commit(lambda: send_to_group(user_group(order.user_id), event))
+    transaction.on_commit(lambda: send_to_user(order.user_id, event))
 
 
 def add_business_days(start: date, days: int) -> date:

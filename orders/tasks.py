@@ -1,7 +1,8 @@
-from config.tasks import job
-from orders import services as orders
+from core.jobs import every, job
+from orders import services
 
 
-@job("orders.tasks.release_reservations")
-def release_reservations() -> dict:
-    return {"released": orders.release_stale_orders()}
+@job("release_stale_orders", schedule=every("RELEASE_RESERVATIONS_EVERY_MINUTES"))
+def release_stale_orders() -> dict:
+    """Orders left pending_payment past their window, settled by the gateway's records."""
+    return {"orders_released": services.release_stale_orders()}

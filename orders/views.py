@@ -13,8 +13,8 @@ from accounts import services as account_services
 from accounts.forms import CheckoutAddressForm, CheckoutCardForm
 from accounts.models import Address, PaymentMethod
 from cart import services as cart_services
-from config.errors import APIError
-from config.web import attempt, submit_form
+from core.errors import APIError
+from core.web import attempt, submit_form
 from orders import services
 from orders.models import Order
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from config.errors import APIError
+from core.errors import APIError
 
 
 class WidgetSerializer(serializers.Serializer):
@@ -62,5 +62,5 @@ urlpatterns = [
     path("broken-page", broken_page),
     path("", include("config.urls")),
 ]
-handler404 = "config.errors.page_not_found"
-handler500 = "config.errors.server_error"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cart.models import Cart, CartItem
 from catalog import alerts, feeds, stock
 from catalog.models import LowStockAlert, StockLevel
-from config.celery import beat_schedule
+from core.jobs import beat_schedule, run_now
 from tests.catalog import builders
 from tests.conftest import full_mode_only
 from tests.helpers import PROJECT_DIR
@@ -23,22 +23,27 @@ from tests.helpers import PROJECT_DIR
 pytestmark = pytest.mark.django_db
 
 
-def test_the_beat_schedule_has_the_four_jobs_at_their_times(settings):
+def test_beat_runs_each_apps_jobs_at_their_times_in_app_order(settings):
     schedule = beat_schedule(settings)
-    assert {name: entry["task"] for name, entry in schedule.items()} == {
-        "cleanup": "chat.tasks.cleanup",
-        "sync-inventory": "catalog.tasks.sync_inventory",
-        "low-stock-alerts": "catalog.tasks.low_stock_alerts",
-        "release-reservations": "orders.tasks.release_reservations",
-    }
-    assert schedule["cleanup"]["schedule"] == crontab(hour=2, minute=0)
-    assert schedule["sync-inventory"]["schedule"] == crontab(minute="*/15")
-    assert schedule["low-stock-alerts"]["schedule"] == crontab(minute=0, hour="*/1")
-    assert schedule["release-reservations"]["schedule"] == crontab(minute="*/5")
+    assert [(name, entry["task"]) for name, entry in schedule.items()] == [
+        ("flush_expired_tokens", "accounts.tasks.flush_expired_tokens"),
+        ("sync_inventory", "catalog.tasks.sync_inventory"),
+        ("low_stock_alerts", "catalog.tasks.low_stock_alerts"),
+        ("delete_abandoned_carts", "cart.tasks.delete_abandoned_carts"),
+        ("release_stale_orders", "orders.tasks.release_stale_orders"),
+        ("close_idle_chat_sessions", "chat.tasks.close_idle_chat_sessions"),
+    ]
+    nightly = crontab(hour=2, minute=0)
+    assert schedule["flush_expired_tokens"]["schedule"] == nightly
+    assert schedule["delete_abandoned_carts"]["schedule"] == nightly
+    assert schedule["close_idle_chat_sessions"]["schedule"] == nightly
+    assert schedule["sync_inventory"]["schedule"] == crontab(minute="*/15")
+    assert schedule["low_stock_alerts"]["schedule"] == crontab(minute=0, hour="*/1")
+    assert schedule["release_stale_orders"]["schedule"] == crontab(minute="*/5")
     settings.CLEANUP_AT_HOUR, settings.INVENTORY_SYNC_EVERY_MINUTES = 4, 30
     changed = beat_schedule(settings)
-    assert changed["cleanup"]["schedule"] == crontab(hour=4, minute=0)
-    assert changed["sync-inventory"]["schedule"] == crontab(minute="*/30")
+    assert changed["delete_abandoned_carts"]["schedule"] == crontab(hour=4, minute=0)
+    assert changed["sync_inventory"]["schedule"] == crontab(minute="*/30")
 
 
 @pytest.fixture
@@ -128,7 +133,6 @@ def test_cleanup_deletes_abandoned_carts_and_expired_tokens(user, other_user, se
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
     from accounts.tokens import issue_token_pair
-    from config.jobs import run_now
 
     item = builders.product("Kept Item", variants=[("", "", 5)])
     old = timezone.now() - timedelta(days=40)
@@ -142,8 +146,8 @@ def test_cleanup_deletes_abandoned_carts_and_expired_tokens(user, other_user, se
     OutstandingToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     issue_token_pair(user)
 
-    result = run_now("cleanup")
-    assert result == {"orders_released": 0, "carts_deleted": 2, "tokens_flushed": 1, "sessions_closed": 0, "messages_purged": 0}
+    assert run_now("delete_abandoned_carts") == {"carts_deleted": 2}
+    assert run_now("flush_expired_tokens") == {"tokens_flushed": 1}
     assert set(Cart.objects.values_list("pk", flat=True)) == {full.pk, visitor_new.pk}
     assert OutstandingToken.objects.count() == 1
 
@@ -157,9 +161,32 @@ def test_staff_run_a_job_from_the_admin(shelf, client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026"))
     page = client.get("/admin/catalog/lowstockalert/").content.decode()
     assert "Run low stock alerts now" in page
-    response = client.post("/admin/catalog/lowstockalert/run/low_stock_alerts/", follow=True)
+    assert "Run delete abandoned carts now" not in page  # an app's page offers its own jobs
+    response = client.post(
+        "/admin/jobs/low_stock_alerts/run/", {"next": "/admin/catalog/lowstockalert/"}, follow=True
+    )
     assert [str(m) for m in response.context["messages"]] == ["Low stock alerts finished: 1 opened, 0 resolved."]
     assert "Feed Item" in response.content.decode()
+
+
+def test_the_admin_jobs_page_lists_every_job_and_runs_one(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026"))
+    assert "/admin/jobs/" in client.get("/admin/").content.decode()
+    page = client.get("/admin/jobs/").content.decode()
+    for label in ("flush expired tokens", "sync inventory", "low stock alerts", "delete abandoned carts",
+                  "release stale orders", "close idle chat sessions"):
+        assert f"Run {label} now" in page
+    response = client.post("/admin/jobs/release_stale_orders/run/", follow=True)
+    assert response.request["PATH_INFO"] == "/admin/jobs/"
+    assert [str(m) for m in response.context["messages"]] == ["Release stale orders finished: 0 orders released."]
+    elsewhere = client.post("/admin/jobs/sync_inventory/run/", {"next": "https://evil.example/"})
+    assert elsewhere["Location"] == "/admin/jobs/"
+
+
+def test_staff_who_are_not_superusers_cannot_run_jobs(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("clerk", "c@example.com", "pw-clerk-2026", is_staff=True))
+    response = client.post("/admin/jobs/low_stock_alerts/run/", follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Choose a job and press its button."]
 
 
 @full_mode_only
@@ -188,7 +215,6 @@ def test_a_task_runs_through_a_real_worker_on_redis(settings):
 @pytest.mark.parametrize("purge, left", [(False, 2), (True, 0)])
 def test_cleanup_closes_idle_chat_sessions(user, settings, purge, left):
     from chat.models import ChatMessage, ChatSession
-    from config.jobs import run_now
 
     settings.CHAT_PURGE_MESSAGES = purge
     idle = ChatSession.objects.create(session_id="idle", user=user, last_activity=timezone.now() - timedelta(days=31))
@@ -196,7 +222,7 @@ def test_cleanup_closes_idle_chat_sessions(user, settings, purge, left):
     for session in (idle, fresh):
         ChatMessage.objects.create(session=session, type="user", content="hello")
     ChatMessage.objects.create(session=idle, type="assistant", content="hi")
-    result = run_now("cleanup")
+    result = run_now("close_idle_chat_sessions")
     assert (result["sessions_closed"], result["messages_purged"]) == (1, 0 if not purge else 2)
     idle.refresh_from_db()
     fresh.refresh_from_db()

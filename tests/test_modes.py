@@ -32,7 +32,7 @@ def test_embedded_default_uses_sqlite_memory_layers_and_eager_tasks():
 @full_mode_only
 def test_full_mode_runs_on_postgres_and_redis():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    assert settings.CACHES["default"]["BACKEND"] == "config.cache.FailSoftRedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.FailSoftRedisCache"
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
 
 

@@ -1,4 +1,4 @@
-"""The process's one inventory subscription (config.fanout): many sockets, one group member,
+"""The process's one inventory subscription (core.fanout): many sockets, one group member,
 one frame; subscriptions narrow it per socket; it outlives the layer's group expiry."""
 
 import asyncio
@@ -10,9 +10,9 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from catalog import stock
-from config import fanout
+from catalog.broadcast import INVENTORY_GROUP
+from core import fanout
 from config.asgi import application
-from config.realtime import INVENTORY_GROUP
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -40,7 +40,7 @@ async def test_one_group_member_serves_every_socket_of_the_process(goods):
     warehouse, runner, _ = goods
     sockets = await connected(5)
     members = await group_members(INVENTORY_GROUP)
-    process = await fanout.inventory_fanout()
+    process = await fanout.group_fanout(INVENTORY_GROUP)
     assert members == [process.channel]
     assert len(process.sockets) == 5
 
@@ -79,7 +79,7 @@ async def test_a_closed_socket_leaves_and_the_others_keep_receiving(goods):
     await leaving.disconnect()
     await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=3)
     assert (await staying.receive_json_from(timeout=3))["new_quantity"] == 3
-    assert len((await fanout.inventory_fanout()).sockets) == 1
+    assert len((await fanout.group_fanout(INVENTORY_GROUP)).sockets) == 1
     await staying.disconnect()
 
 
@@ -97,7 +97,7 @@ async def test_the_subscription_outlives_the_group_expiry(goods, monkeypatch):
 async def test_a_failed_receive_is_retried(goods, monkeypatch):
     warehouse, runner, _ = goods
     monkeypatch.setattr(fanout, "RETRY_AFTER_SECONDS", 0)
-    process = await fanout.inventory_fanout()
+    process = await fanout.group_fanout(INVENTORY_GROUP)
     layer, failed = get_channel_layer(), []
     real_receive = layer.receive
 

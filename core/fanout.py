@@ -1,12 +1,13 @@
-"""Inventory events reach a server process once and are written from there to each of its
+"""Broadcast groups reach a server process once and are written from there to each of its
 sockets.
 
-The process joins the inventory group with one channel of its own (lazily, on its first
-socket) and one receive loop; each event is encoded once and the same text frame goes to every
-registered socket whose subscription wants it. A channel-layer receive per socket instead cost
-about 0.4 ms of CPU per recipient and left enough tasks and futures behind to set off a full
-garbage collection with most broadcasts (docs/PERFORMANCE.md). With the Redis layer every
-process holds such a subscription, so every socket on every process still gets every event.
+For each group a socket streams (LiveConsumer.streams), the process joins it with one channel
+of its own (lazily, on its first socket) and one receive loop; each event's frame is encoded
+once and the same text goes to every registered socket that ``wants`` it. A channel-layer
+receive per socket instead cost about 0.4 ms of CPU per recipient and left enough tasks and
+futures behind to set off a full garbage collection with most broadcasts
+(docs/PERFORMANCE.md). With the Redis layer every process holds such a subscription, so every
+socket on every process still gets every event.
 """
 
 import asyncio
@@ -16,7 +17,7 @@ import weakref
 import structlog
 from channels.layers import get_channel_layer
 
-from config.realtime import INVENTORY_GROUP
+from core.realtime import RELAY
 
 log = structlog.get_logger(__name__)
 
@@ -27,8 +28,9 @@ RENEW_EVERY_SECONDS = 3600.0
 RETRY_AFTER_SECONDS = 1.0
 
 
-class InventoryFanout:
-    def __init__(self, layer, loop: asyncio.AbstractEventLoop):
+class GroupFanout:
+    def __init__(self, group: str, layer, loop: asyncio.AbstractEventLoop):
+        self.group = group
         self.layer = layer
         self.loop = loop
         self.sockets: weakref.WeakSet = weakref.WeakSet()  # weak: a crashed consumer can't leak
@@ -55,7 +57,7 @@ class InventoryFanout:
         # The default prefix: channels-redis reads all of a process's channels with that prefix
         # from one list, and a channel of another prefix waits out the consumers' blocking reads.
         self.channel = await self.layer.new_channel()
-        await self.layer.group_add(INVENTORY_GROUP, self.channel)
+        await self.layer.group_add(self.group, self.channel)
         self.tasks = [self.loop.create_task(self._receive()), self.loop.create_task(self._renew())]
 
     async def unsubscribe(self) -> None:
@@ -64,7 +66,7 @@ class InventoryFanout:
                 task.cancel()
         self.tasks = []
         if self.channel:
-            await self.layer.group_discard(INVENTORY_GROUP, self.channel)
+            await self.layer.group_discard(self.group, self.channel)
 
     async def _renew(self) -> None:
         while True:
@@ -76,7 +78,7 @@ class InventoryFanout:
             try:
                 event = await self.layer.receive(self.channel)
             except Exception:  # noqa: BLE001 - the sockets need this loop to keep going
-                log.exception("inventory_receive_failed")
+                log.exception("fanout_receive_failed", group=self.group)
                 await asyncio.sleep(RETRY_AFTER_SECONDS)
                 await self._join_again()
                 continue
@@ -84,36 +86,36 @@ class InventoryFanout:
 
     async def _join_again(self) -> None:
         try:
-            await self.layer.group_add(INVENTORY_GROUP, self.channel)
+            await self.layer.group_add(self.group, self.channel)
         except Exception:  # noqa: BLE001 - the next renewal or failed receive tries again
-            log.exception("inventory_subscription_renew_failed")
+            log.exception("fanout_subscription_renew_failed", group=self.group)
 
     async def deliver(self, event: dict) -> None:
-        if event.get("type") != "inventory.update":
+        if event.get("type") != RELAY:
             return
-        product_id = event.get("product_id")
-        frame = json.dumps({**event, "type": "inventory_update"})
+        frame = event["frame"]
+        text = json.dumps(frame)
         for consumer in list(self.sockets):
-            if consumer.wants(product_id):
+            if consumer.wants(self.group, frame):
                 try:
-                    await consumer.send(text_data=frame)
+                    await consumer.send(text_data=text)
                 except Exception:  # noqa: BLE001 - one broken socket must not starve the rest
-                    log.exception("inventory_send_failed")
+                    log.exception("fanout_send_failed", group=self.group)
 
 
-_current: InventoryFanout | None = None
+_current: dict[str, GroupFanout] = {}
 
 
-async def inventory_fanout() -> InventoryFanout:
-    """This process's fan-out on the running loop and the configured layer (tests start a loop
-    per test and may swap the layer: a stale subscription is dropped from its group)."""
-    global _current
+async def group_fanout(group: str) -> GroupFanout:
+    """This process's fan-out of ``group`` on the running loop and the configured layer (tests
+    start a loop per test and may swap the layer: a stale subscription leaves its group)."""
     loop, layer = asyncio.get_running_loop(), get_channel_layer()
-    if _current is None or _current.loop is not loop or _current.layer is not layer:
-        stale, _current = _current, InventoryFanout(layer, loop)
-        if stale is not None:
+    current = _current.get(group)
+    if current is None or current.loop is not loop or current.layer is not layer:
+        _current[group] = GroupFanout(group, layer, loop)
+        if current is not None:
             try:
-                await stale.unsubscribe()
+                await current.unsubscribe()
             except Exception:  # noqa: BLE001 - it expires with the group anyway
-                log.exception("inventory_unsubscribe_failed")
-    return _current
+                log.exception("fanout_unsubscribe_failed", group=group)
+    return _current[group]

@@ -1,6 +1,7 @@
-"""The base of every socket: authentication outcome, the inventory stream (optionally narrowed
-by {"subscribe": [product ids]}), the user's own order updates, a heartbeat, and bad frames
-answered with an error event instead of a dropped connection."""
+"""The base of every socket: authentication outcome, the broadcast groups it streams (through
+the process's fan-out), the signed-in user's own events, a heartbeat, and bad frames answered
+with an error event instead of a dropped connection. Apps subclass it with their groups,
+filters and messages; the events themselves are theirs (core.realtime carries them)."""
 
 import asyncio
 import json
@@ -11,8 +12,8 @@ from channels.consumer import get_handler_name
 from django.conf import settings
 from django.utils import timezone
 
-from config.fanout import inventory_fanout
-from config.realtime import user_group
+from core.fanout import group_fanout
+from core.realtime import RELAY, user_group
 
 log = structlog.get_logger(__name__)
 
@@ -20,7 +21,7 @@ UNAUTHORIZED = 4401
 MISSED_PONGS_LIMIT = 2
 # Broadcast events need no database: skip Channels' per-message hop to close old connections,
 # which was a quarter of a broadcast's cost across 2,000 sockets (docs/PERFORMANCE.md).
-BROADCAST_EVENTS = {"order.update"}
+BROADCAST_EVENTS = {RELAY}
 
 
 LAYER_RETRY_SECONDS = 5
@@ -47,10 +48,12 @@ class PatientLayer:
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
-    """Inventory events come from the process's one subscription (config.fanout), which asks
-    `wants` and writes the frame; order updates come through the user's own group."""
+    """Events of the groups in ``streams`` come from the process's one subscription to each
+    (core.fanout), which asks ``wants`` and writes the frame; a signed-in user's own events come
+    through their user group (core.realtime.send_to_user)."""
 
     require_user = False
+    streams: tuple[str, ...] = ()  # broadcast groups this socket receives
 
     @property
     def channel_layer(self):
@@ -73,13 +76,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=UNAUTHORIZED)
             return
         groups = [user_group(user.pk)] if signed_in else []
-        self.subscribed: set[int] | None = None
         self.unanswered_pings = 0
-        self.fanout = await inventory_fanout()
+        self.fanouts = [await group_fanout(group) for group in self.streams]
         try:
             for group in groups:
                 await self.channel_layer.group_add(group, self.channel_name)
-            await self.fanout.join(self)
+            for fanout in self.fanouts:
+                await fanout.join(self)
             self.joined, live = groups, True
         except Exception as exc:  # noqa: BLE001 - the layer is down: serve the socket without it
             log.warning("channel_layer_unavailable", error=f"{type(exc).__name__}: {exc}")
@@ -96,8 +99,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "heartbeat", None):
             self.heartbeat.cancel()
-        if getattr(self, "fanout", None):
-            self.fanout.leave(self)
+        for fanout in getattr(self, "fanouts", []):
+            fanout.leave(self)
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -118,24 +121,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "pong":
             self.unanswered_pings = 0
-        elif "subscribe" in content:
-            await self.subscribe(content["subscribe"])
         else:
             await self.handle(content)
 
     async def handle(self, content: dict):
         """For subclasses: any other message."""
         await self.send_error("Unknown message.")
-
-    async def subscribe(self, ids):
-        if ids is None or ids == []:
-            self.subscribed = None  # everything again
-        elif isinstance(ids, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in ids) and len(ids) <= 500:
-            self.subscribed = set(ids)
-        else:
-            await self.send_error('Subscribe with {"subscribe": [product ids]} (at most 500).')
-            return
-        await self.send_event("subscribed", product_ids=sorted(self.subscribed) if self.subscribed else None)
 
     async def send_event(self, type_: str, **fields):
         await self.send_json({"type": type_, **fields, "timestamp": timezone.now().isoformat()})
@@ -153,10 +144,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.unanswered_pings += 1
             await self.send_json({"type": "ping"})
 
-    def wants(self, product_id: int) -> bool:
-        return self.subscribed is None or product_id in self.subscribed
+    def wants(self, group: str, frame: dict) -> bool:
+        """For subclasses: whether this socket takes a frame broadcast to one of its streams."""
+        return True
 
     # Channel-layer events
 
-    async def order_update(self, event):
-        await self.send_json({**event, "type": "order_update"})
+    async def socket_relay(self, event):
+        await self.send_json(event["frame"])

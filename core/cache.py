@@ -1,7 +1,7 @@
 """Redis as a cache that a Redis outage degrades instead of breaking: reads miss, writes are
 dropped, and for a few seconds after a failure Redis isn't tried again, so requests don't each
 wait out a connection timeout. Counters (incr) have no safe stand-in: they raise
-CacheUnavailable, and config.ratelimit counts in the process meanwhile."""
+CacheUnavailable, and core.ratelimit counts in the process meanwhile."""
 
 import time
 

@@ -1,4 +1,4 @@
-"""OpenAPI post-processing: the error envelope (config/errors.py) documented on every operation,
+"""OpenAPI post-processing: the error envelope (core/errors.py) documented on every operation,
 and numeric path ids typed as integers, so clients and the schema fuzz test see what the API
 really answers."""
 

@@ -1,7 +1,9 @@
 """WebSocket authentication: a JWT access token in ``?token=``, else the session cookie.
 
 A token that is present but bad, expired or revoked marks the scope, and consumers close with
-4401; no token at all leaves the visitor anonymous (or signed in by their session).
+4401; no token at all leaves the visitor anonymous (or signed in by their session). The token
+is checked by the API's own JWT authentication class (REST_FRAMEWORK's first class that reads
+bearer tokens), so a socket refuses exactly what the API refuses.
 """
 
 from urllib.parse import parse_qs
@@ -9,22 +11,24 @@ from urllib.parse import parse_qs
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
-from django.contrib.auth import get_user_model
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.settings import api_settings
 
-from accounts.authentication import is_access_token_revoked
+
+def _token_authentication():
+    for authentication_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if hasattr(authentication_class, "get_validated_token"):
+            return authentication_class()
+    raise LookupError("No token authentication class in REST_FRAMEWORK's authentication classes.")
 
 
 @database_sync_to_async
 def user_for_token(raw: str):
+    authentication = _token_authentication()
     try:
-        token = AccessToken(raw)
-    except TokenError:
+        return authentication.get_user(authentication.get_validated_token(raw.encode()))
+    except AuthenticationFailed:  # InvalidToken is one: bad, expired or revoked
         return None
-    if is_access_token_revoked(token.payload):
-        return None
-    return get_user_model().objects.filter(pk=token.payload.get("user_id"), is_active=True).first()
 
 
 class TokenAuthMiddleware(BaseMiddleware):

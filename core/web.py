@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from config.errors import APIError
+from core.errors import APIError
 
 
 def validated(serializer_class, request) -> dict:

@@ -2,15 +2,15 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from config.jobs import JOBS, run_now
+from core import jobs
 
 
 class Command(BaseCommand):
     help = "Run one of the periodic jobs now, without a worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("job", choices=sorted(JOBS))
+        parser.add_argument("job", choices=[job.name for job in jobs.all_jobs()])
 
     def handle(self, *args, job: str, **options):
-        result = run_now(job)
+        result = jobs.run_now(job)
         self.stdout.write(self.style.SUCCESS(f"{job}: {json.dumps(result, default=str)}"))

@@ -1,6 +1,6 @@
 """Structured logging: structlog for our lines, the same renderer for the standard library's.
 
-Every line carries the request id bound by config.middleware.RequestIDMiddleware.
+Every line carries the request id bound by core.middleware.RequestIDMiddleware.
 """
 
 import structlog
@@ -48,7 +48,7 @@ def build_logging_config(*, json: bool, level: str) -> dict:
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
-            # The access line of config.middleware replaces django.request's 4xx warnings;
+            # The access line of core.middleware replaces django.request's 4xx warnings;
             # unhandled exceptions are still logged, with their traceback, at ERROR.
             "django.request": {"level": "ERROR"},
             "django.server": {"level": "WARNING"},

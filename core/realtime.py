@@ -1,5 +1,10 @@
 """Channel-layer groups and sending to them from synchronous code (services, after commit).
 
+Apps name their own groups and socket events; what travels is a relay message carrying the
+frame a socket should get as it is, so the socket code here never needs to know one app's
+events: ``broadcast(group, frame)`` for a group that core.fanout serves per process,
+``send_to_user(user_id, frame)`` for one user's open sockets.
+
 A failed send is logged, never raised: a broadcast must not undo or fail the change it
 announces. With the Redis layer, every server process's sockets get every message.
 
@@ -19,7 +24,7 @@ from channels_redis.core import RedisChannelLayer
 
 log = structlog.get_logger(__name__)
 
-INVENTORY_GROUP = "inventory"
+RELAY = "socket.relay"
 SEND_TIMEOUT_SECONDS = 5
 
 _loop: asyncio.AbstractEventLoop | None = None
@@ -28,6 +33,19 @@ _loop_lock = threading.Lock()
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def relay(frame: dict) -> dict:
+    """The channel-layer message that puts ``frame`` on the sockets it reaches."""
+    return {"type": RELAY, "frame": frame}
+
+
+def broadcast(group: str, frame: dict) -> None:
+    send_to_group(group, relay(frame))
+
+
+def send_to_user(user_id: int, frame: dict) -> None:
+    send_to_group(user_group(user_id), relay(frame))
 
 
 def _sender_loop() -> asyncio.AbstractEventLoop:
@@ -50,4 +68,4 @@ def send_to_group(group: str, message: dict) -> None:
         else:
             async_to_sync(layer.group_send)(group, message)
     except Exception:  # noqa: BLE001 - see the module docstring
-        log.exception("group_send_failed", group=group, message_type=message.get("type"))
+        log.exception("group_send_failed", group=group, frame=message.get("frame", {}).get("type"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 
-from config.cache import CacheUnavailable
+from core.cache import CacheUnavailable
 
 
 @dataclass(frozen=True)
