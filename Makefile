@@ -34,7 +34,10 @@ run: install
 	@echo "Serving the shop on http://$(HOST):$(PORT)/  (API /api/, docs /api/docs/, admin /admin/)"
 	$(BIN)/daphne -v 0 -b $(HOST) -p $(PORT) config.asgi:application
 
+# One style (ruff, settings in pyproject.toml), then the suite.
 test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Load benchmarks on PostgreSQL and Redis (needs wrk); writes docs/PERFORMANCE.md.

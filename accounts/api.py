@@ -43,19 +43,21 @@ class SignupView(PublicAuthView):
 
 
 # An email or a username: more than a serializer's schema can say.
-SIGNIN_REQUEST = {"application/json": {
-    "type": "object",
-    "required": ["password"],
-    "properties": {
-        "email": {"type": "string", "maxLength": 254},
-        "username": {"type": "string", "maxLength": 150},
-        "password": {"type": "string", "minLength": 1, "maxLength": 128, "writeOnly": True},
-    },
-    "anyOf": [
-        {"required": ["email"], "properties": {"email": {"minLength": 1}}},
-        {"required": ["username"], "properties": {"username": {"minLength": 1}}},
-    ],
-}}
+SIGNIN_REQUEST = {
+    "application/json": {
+        "type": "object",
+        "required": ["password"],
+        "properties": {
+            "email": {"type": "string", "maxLength": 254},
+            "username": {"type": "string", "maxLength": 150},
+            "password": {"type": "string", "minLength": 1, "maxLength": 128, "writeOnly": True},
+        },
+        "anyOf": [
+            {"required": ["email"], "properties": {"email": {"minLength": 1}}},
+            {"required": ["username"], "properties": {"username": {"minLength": 1}}},
+        ],
+    }
+}
 
 
 class SigninView(PublicAuthView):
@@ -63,7 +65,10 @@ class SigninView(PublicAuthView):
     def post(self, request):
         data = validated(SigninSerializer, request)
         user = services.sign_in(
-            login=data["login"], password=data["password"], client_ip=client_ip(request), request=request
+            login=data["login"],
+            password=data["password"],
+            client_ip=client_ip(request),
+            request=request,
         )
         return Response(
             {
@@ -119,13 +124,13 @@ class ProfileView(APIView):
         serializer = ProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         current = {"full_name": request.user.full_name, "phone": request.user.phone}
-        user = services.update_profile(user=request.user, **{**current, **serializer.validated_data})
+        user = services.update_profile(
+            user=request.user, **{**current, **serializer.validated_data}
+        )
         return Response(UserSerializer(user).data)
 
 
-class OwnedViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class OwnedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The signed-in user's own rows; anyone else's id is a 404."""
 
     permission_classes = [IsAuthenticated]
@@ -153,7 +158,6 @@ class AddressViewSet(OwnedViewSet):
     def create(self, request):
         address = services.add_address(user=request.user, **validated(AddressSerializer, request))
         return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
-
 
 
 class PaymentMethodViewSet(OwnedViewSet):

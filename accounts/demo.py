@@ -22,8 +22,12 @@ DEMO_LOGINS = (
 )
 
 DEMO_ADDRESSES = {
-    "john": dict(street="12 Market Street", city="San Francisco", state="CA", zip_code="94105", country="US"),
-    "jane": dict(street="221 Lake Shore Drive", city="Chicago", state="IL", zip_code="60611", country="US"),
+    "john": dict(
+        street="12 Market Street", city="San Francisco", state="CA", zip_code="94105", country="US"
+    ),
+    "jane": dict(
+        street="221 Lake Shore Drive", city="Chicago", state="IL", zip_code="60611", country="US"
+    ),
 }
 
 
@@ -46,7 +50,11 @@ def create_demo_users() -> list[User]:
                 services.add_address(user=user, **DEMO_ADDRESSES[login.username])
                 # The mock gateway's always-approved test card.
                 services.add_payment_method(
-                    user=user, type="card", card_number="4242 4242 4242 4242", exp_month=12, exp_year=2030
+                    user=user,
+                    type="card",
+                    card_number="4242 4242 4242 4242",
+                    exp_month=12,
+                    exp_year=2030,
                 )
         users.append(user)
     return users

@@ -11,14 +11,18 @@ class SignupForm(forms.Form):
     full_name = forms.CharField(max_length=150, required=False, label="Full name")
     phone = forms.CharField(max_length=32, required=False)
     password = forms.CharField(
-        max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 
 class SigninForm(forms.Form):
     login = forms.CharField(max_length=254, label="Email or username")
     password = forms.CharField(
-        max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -48,7 +52,9 @@ class PaymentMethodForm(forms.Form):
 
     type = forms.ChoiceField(choices=PaymentMethod.Type.choices, label="Kind")
     card_number = forms.CharField(
-        max_length=32, required=False, label="Card number",
+        max_length=32,
+        required=False,
+        label="Card number",
         widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
     )
     exp_month = forms.IntegerField(min_value=1, max_value=12, required=False, label="Expiry month")

@@ -70,7 +70,11 @@ class Address(models.Model):
         ]
 
     def __str__(self) -> str:
-        return ", ".join(part for part in (self.street, self.city, self.state, self.zip_code, self.country) if part)
+        return ", ".join(
+            part
+            for part in (self.street, self.city, self.state, self.zip_code, self.country)
+            if part
+        )
 
 
 class PaymentMethod(models.Model):

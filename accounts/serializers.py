@@ -16,7 +16,16 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "username", "full_name", "phone", "is_staff", "date_joined", "loyalty"]
+        fields = [
+            "id",
+            "email",
+            "username",
+            "full_name",
+            "phone",
+            "is_staff",
+            "date_joined",
+            "loyalty",
+        ]
         read_only_fields = fields
 
     def get_loyalty(self, user) -> dict:
@@ -79,8 +88,16 @@ class PaymentMethodSerializer(serializers.ModelSerializer):
     class Meta:
         model = PaymentMethod
         fields = [
-            "id", "type", "brand", "last_four", "exp_month", "exp_year", "upi_id", "label",
-            "is_default", "created_at",
+            "id",
+            "type",
+            "brand",
+            "last_four",
+            "exp_month",
+            "exp_year",
+            "upi_id",
+            "label",
+            "is_default",
+            "created_at",
         ]
         read_only_fields = fields
 

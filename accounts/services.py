@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.cards import card_brand, luhn_valid, normalize_card_number
@@ -58,9 +57,7 @@ def register_user(
     except ValidationError as exc:
         errors["email"] = exc.messages
     if not re.fullmatch(r"[\w.+-]{3,150}", username):
-        errors["username"] = [
-            "3 to 150 characters: letters, digits and . + - _ only."
-        ]
+        errors["username"] = ["3 to 150 characters: letters, digits and . + - _ only."]
     if "email" not in errors and User.objects.filter(email__iexact=email).exists():
         errors["email"] = ["An account with this email already exists."]
     if "username" not in errors and User.objects.filter(username__iexact=username).exists():
@@ -259,7 +256,9 @@ def add_payment_method(
     elif type == PaymentMethod.Type.GIFT_CARD:
         code = (code or "").strip().upper()
         if not _GIFT_CARD_CODE.match(code):
-            raise ValidationError({"code": ["Enter the gift card code: 12 to 32 letters or digits."]})
+            raise ValidationError(
+                {"code": ["Enter the gift card code: 12 to 32 letters or digits."]}
+            )
         fields = {"brand": "gift_card", "prefix": code[:5], "last_four": code[-4:]}
     else:
         raise ValidationError({"type": ["Choose card, upi or gift_card."]})

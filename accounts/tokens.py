@@ -68,4 +68,3 @@ def log_out(*, user: User, raw_refresh: str, access_payload: dict | None) -> Non
     _use_up(refresh)
     if access_payload is not None:
         revoke_access_token(access_payload)
-

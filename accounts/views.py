@@ -76,15 +76,20 @@ def _account_post(request, form_name: str, form, action, done: str):
     if submit_form(form, action) is not None:
         messages.success(request, done)
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", _account_context(request, **{form_name: form}), status=400)
+    return render(
+        request, "accounts/account.html", _account_context(request, **{form_name: form}), status=400
+    )
 
 
 @login_required
 @require_POST
 def update_profile(request):
     return _account_post(
-        request, "profile_form", ProfileForm(request.POST),
-        lambda **data: services.update_profile(user=request.user, **data), "Profile saved.",
+        request,
+        "profile_form",
+        ProfileForm(request.POST),
+        lambda **data: services.update_profile(user=request.user, **data),
+        "Profile saved.",
     )
 
 
@@ -92,8 +97,11 @@ def update_profile(request):
 @require_POST
 def add_address(request):
     return _account_post(
-        request, "address_form", AddressForm(request.POST),
-        lambda **data: services.add_address(user=request.user, **data), "Address added.",
+        request,
+        "address_form",
+        AddressForm(request.POST),
+        lambda **data: services.add_address(user=request.user, **data),
+        "Address added.",
     )
 
 
@@ -101,8 +109,11 @@ def add_address(request):
 @require_POST
 def add_payment_method(request):
     return _account_post(
-        request, "payment_form", PaymentMethodForm(request.POST),
-        lambda **data: services.add_payment_method(user=request.user, **data), "Payment method added.",
+        request,
+        "payment_form",
+        PaymentMethodForm(request.POST),
+        lambda **data: services.add_payment_method(user=request.user, **data),
+        "Payment method added.",
     )
 
 
@@ -110,7 +121,8 @@ def add_payment_method(request):
 @require_POST
 def delete_saved(request, pk: int, model):
     return _row_action(
-        request, lambda: services.delete_saved(user=request.user, model=model, pk=pk),
+        request,
+        lambda: services.delete_saved(user=request.user, model=model, pk=pk),
         f"{model._meta.verbose_name.capitalize()} removed.",
     )
 
@@ -119,7 +131,8 @@ def delete_saved(request, pk: int, model):
 @require_POST
 def make_default(request, pk: int, model):
     return _row_action(
-        request, lambda: services.make_default(user=request.user, model=model, pk=pk),
+        request,
+        lambda: services.make_default(user=request.user, model=model, pk=pk),
         f"Default {model._meta.verbose_name} changed.",
     )
 

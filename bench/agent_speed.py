@@ -22,31 +22,55 @@ import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATION = [
-    "runing shoes under $120", "add the first one size 9", "two more", "what's in my cart?",
-    "apply coupon welcome10", "hedphones sony", "is the first one in stock in seattle?",
-    "what goes with it?", "my points", "where is my order?",
+    "runing shoes under $120",
+    "add the first one size 9",
+    "two more",
+    "what's in my cart?",
+    "apply coupon welcome10",
+    "hedphones sony",
+    "is the first one in stock in seattle?",
+    "what goes with it?",
+    "my points",
+    "where is my order?",
 ]
 
 
 def env_for(db: str) -> dict:
-    return {**os.environ, "ENV_FILE": "", "DEBUG": "0", "SECRET_KEY": "agent-bench-key-0123456789abcdefghijklmnopqrstuvwxyz",
-            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
-            "DATABASE_URL": f"sqlite:///{db}", "REDIS_URL": "", "CHAT_MESSAGES_PER_MINUTE": "100000"}
+    return {
+        **os.environ,
+        "ENV_FILE": "",
+        "DEBUG": "0",
+        "SECRET_KEY": "agent-bench-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "REDIS_URL": "",
+        "CHAT_MESSAGES_PER_MINUTE": "100000",
+    }
 
 
 def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def percentile(values, share):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def converse(port: int, token: str, session: str) -> list[tuple[float, float]]:
     timings = []
-    async with websockets.connect(f"ws://127.0.0.1:{port}/ws/chat/{session}?token={token}",
-                                  additional_headers={"Origin": "http://127.0.0.1"}) as socket:
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/chat/{session}?token={token}",
+        additional_headers={"Origin": "http://127.0.0.1"},
+    ) as socket:
         json.loads(await socket.recv())  # system
         for text in CONVERSATION:
             started = time.perf_counter()
@@ -62,7 +86,9 @@ async def converse(port: int, token: str, session: str) -> list[tuple[float, flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default="/tmp/agent-bench.sqlite3")
     parser.add_argument("--products", type=int, default=50000)
     parser.add_argument("--rounds", type=int, default=3)
@@ -71,8 +97,22 @@ def main() -> None:
     env = env_for(args.db)
     manage(env, "migrate", "--no-input")
     manage(env, "seed_demo", "--if-empty", "--products", str(args.products))
-    server = subprocess.Popen([sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(args.port), "config.asgi:application"],
-                              cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-v",
+            "0",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(args.port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -80,21 +120,30 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        request = urllib.request.Request(f"http://127.0.0.1:{args.port}/api/auth/signin", method="POST",
-                                         data=json.dumps({"email": "john@example.com", "password": "john-demo-2026"}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{args.port}/api/auth/signin",
+            method="POST",
+            data=json.dumps({"email": "john@example.com", "password": "john-demo-2026"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         token = json.load(urllib.request.urlopen(request))["access"]
         results = []
         for round_number in range(args.rounds):
-            results += asyncio.run(converse(args.port, token, f"bench{int(time.time())}r{round_number}"))
+            results += asyncio.run(
+                converse(args.port, token, f"bench{int(time.time())}r{round_number}")
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
     firsts, wholes = [f for f, _ in results], [w for _, w in results]
-    print(f"messages: {len(results)} ({args.rounds} rounds of {len(CONVERSATION)}), catalog: {args.products} products, SQLite + in-memory layer, one daphne")
+    print(
+        f"messages: {len(results)} ({args.rounds} rounds of {len(CONVERSATION)}), catalog: {args.products} products, SQLite + in-memory layer, one daphne"
+    )
     print("| | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|")
     for label, values in (("first event", firsts), ("whole answer", wholes)):
-        print(f"| {label} | {statistics.median(values):.0f} | {percentile(values, 0.99):.0f} | {max(values):.0f} |")
+        print(
+            f"| {label} | {statistics.median(values):.0f} | {percentile(values, 0.99):.0f} | {max(values):.0f} |"
+        )
     slowest = sorted(zip(wholes, CONVERSATION * args.rounds), reverse=True)[:3]
     print("slowest answers: " + "; ".join(f"{text!r} {ms:.0f} ms" for ms, text in slowest))
 

@@ -72,7 +72,10 @@ def analyze() -> None:
 def product_ids(count: int, seed: int = 7) -> list[int]:
     """A fixed sample of active product ids, so every run asks for the same products."""
     with psycopg.connect(DATABASE_URL) as conn:
-        ids = [row[0] for row in conn.execute("SELECT id FROM catalog_product WHERE is_active ORDER BY id")]
+        ids = [
+            row[0]
+            for row in conn.execute("SELECT id FROM catalog_product WHERE is_active ORDER BY id")
+        ]
     if not ids:
         sys.exit(f"No products in {DATABASE}; run with --reseed to seed it.")
     return random.Random(seed).sample(ids, min(count, len(ids)))

@@ -26,9 +26,21 @@ LIST_FILTERS = [
 ]
 # Misspelt ones first: they take the correction path (trigram lookups) as well as the match.
 SEARCH_QUERIES = [
-    "runing shoos", "adidsa", "hedphones sony", "lapptop", "trail",
-    "running shoes", "nike air", "bose headphones", "black hoodie", "garmin smartwatch",
-    "water bottle", "backpack", "salomon trail shoes", "jbl speaker", "apple laptop",
+    "runing shoos",
+    "adidsa",
+    "hedphones sony",
+    "lapptop",
+    "trail",
+    "running shoes",
+    "nike air",
+    "bose headphones",
+    "black hoodie",
+    "garmin smartwatch",
+    "water bottle",
+    "backpack",
+    "salomon trail shoes",
+    "jbl speaker",
+    "apple laptop",
 ]
 TRIVIAL = "trivial"
 LIST = "list"

@@ -28,12 +28,23 @@ DEFAULT_PATHS = [
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(prog="python -m bench.hotspots", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="*", help="paths to look at ({id}: a product id); default: one per endpoint")
-    p.add_argument("-n", type=int, default=20, help="requests per path for the median and profile (default 20)")
-    p.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE queries slower than --slow-ms")
-    p.add_argument("--slow-ms", type=float, default=2.0, help="what --explain calls slow (default 2 ms)")
+    p = argparse.ArgumentParser(
+        prog="python -m bench.hotspots",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "paths", nargs="*", help="paths to look at ({id}: a product id); default: one per endpoint"
+    )
+    p.add_argument(
+        "-n", type=int, default=20, help="requests per path for the median and profile (default 20)"
+    )
+    p.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE queries slower than --slow-ms"
+    )
+    p.add_argument(
+        "--slow-ms", type=float, default=2.0, help="what --explain calls slow (default 2 ms)"
+    )
     p.add_argument("--profile", action="store_true", help="print a cProfile of each path")
     args = p.parse_args()
 
@@ -46,7 +57,9 @@ def main() -> None:
 
     from catalog.models import Product
 
-    product_id = Product.objects.filter(is_active=True).order_by("id").values_list("id", flat=True)[100]
+    product_id = (
+        Product.objects.filter(is_active=True).order_by("id").values_list("id", flat=True)[100]
+    )
     client = Client(HTTP_HOST="127.0.0.1")
     for path in [p.format(id=product_id) for p in args.paths or DEFAULT_PATHS]:
         response = client.get(path)  # warm: connection, caches, lazy imports
@@ -57,7 +70,7 @@ def main() -> None:
             timings.append((time.perf_counter() - started) * 1000)
         queries = []  # (ms, sql, params)
 
-        def timed(execute, sql, params, many, context):
+        def timed(execute, sql, params, many, context, queries=queries):
             started = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
@@ -70,8 +83,10 @@ def main() -> None:
             total_ms = (time.perf_counter() - started) * 1000
         sql_ms = sum(ms for ms, _, _ in queries)
         print(f"\n=== {path}  status {response.status_code}, {len(response.content):,} bytes")
-        print(f"median {statistics.median(timings):.1f} ms over {args.n}; traced request {total_ms:.1f} ms "
-              f"with {len(queries)} queries taking {sql_ms:.1f} ms (round trip, as Django sees it)")
+        print(
+            f"median {statistics.median(timings):.1f} ms over {args.n}; traced request {total_ms:.1f} ms "
+            f"with {len(queries)} queries taking {sql_ms:.1f} ms (round trip, as Django sees it)"
+        )
         for ms, sql, params in queries:
             print(f"  {ms:7.2f} ms  {' '.join(sql.split())[:240]}")
         if args.explain:
@@ -80,7 +95,9 @@ def main() -> None:
                     with connection.cursor() as cursor:
                         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                         plan = "\n".join("    " + row[0] for row in cursor.fetchall())
-                    print(f"  --- EXPLAIN ANALYZE of the {ms:.1f} ms query, params {params}:\n{plan}")
+                    print(
+                        f"  --- EXPLAIN ANALYZE of the {ms:.1f} ms query, params {params}:\n{plan}"
+                    )
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

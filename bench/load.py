@@ -82,14 +82,29 @@ def wrk_binary() -> str:
     return path
 
 
-def run(base_url: str, paths: list[str], *, connections: int, seconds: float, threads: int,
-        script_dir: Path, name: str) -> Result:
+def run(
+    base_url: str,
+    paths: list[str],
+    *,
+    connections: int,
+    seconds: float,
+    threads: int,
+    script_dir: Path,
+    name: str,
+) -> Result:
     script = script_dir / f"{name}.lua"
     script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)})
     argv = [
-        wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s",
+        wrk_binary(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
         # Slow answers are measured, not dropped: wrk's default 2 s timeout would hide them.
-        "--timeout", "30s", "-s", str(script), base_url,
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        base_url,
     ]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
     line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH_RESULT ")), None)
@@ -97,9 +112,14 @@ def run(base_url: str, paths: list[str], *, connections: int, seconds: float, th
         sys.exit(f"wrk failed on {name} ({done.returncode}):\n{done.stdout}{done.stderr}")
     r = json.loads(line.removeprefix("BENCH_RESULT "))
     return Result(
-        requests=r["requests"], seconds=r["duration_us"] / 1e6,
-        p50_ms=r["p50_us"] / 1000, p90_ms=r["p90_us"] / 1000, p99_ms=r["p99_us"] / 1000,
-        max_ms=r["max_us"] / 1000, non2xx=r["non2xx"],
-        socket_errors=r["connect"] + r["read"] + r["write"] + r["timeout"], statuses=r["statuses"],
+        requests=r["requests"],
+        seconds=r["duration_us"] / 1e6,
+        p50_ms=r["p50_us"] / 1000,
+        p90_ms=r["p90_us"] / 1000,
+        p99_ms=r["p99_us"] / 1000,
+        max_ms=r["max_us"] / 1000,
+        non2xx=r["non2xx"],
+        socket_errors=r["connect"] + r["read"] + r["write"] + r["timeout"],
+        statuses=r["statuses"],
         connections=connections,
     )

@@ -25,12 +25,22 @@ class Client:
         self.host, self.port = host, port
         self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, token: str, body: dict | None = None,
-                      headers: dict | None = None) -> tuple[int, bytes]:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: dict | None = None,
+        headers: dict | None = None,
+    ) -> tuple[int, bytes]:
         data = json.dumps(body).encode() if body is not None else b""
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
-                 f"Authorization: Bearer {token}", "Accept: application/json",
-                 f"Content-Length: {len(data)}"]
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"Authorization: Bearer {token}",
+            "Accept: application/json",
+            f"Content-Length: {len(data)}",
+        ]
         if body is not None:
             lines.append("Content-Type: application/json")
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
@@ -52,7 +62,9 @@ class Client:
                 length = int(value)
             elif name == "connection" and value.lower() == "close":
                 close = True
-        payload = await (self.reader.readexactly(length) if length is not None else self.reader.read())
+        payload = await (
+            self.reader.readexactly(length) if length is not None else self.reader.read()
+        )
         if close or length is None:  # gunicorn's sync workers close after every answer
             self.close()
         return status, payload
@@ -92,8 +104,9 @@ class Stats:
             self.placed_at.append(ended - self.started)
 
 
-async def shopper(index: int, user: dict, products: list[dict], stride: int, base: tuple[str, int],
-                  stats: Stats) -> None:
+async def shopper(
+    index: int, user: dict, products: list[dict], stride: int, base: tuple[str, int], stats: Stats
+) -> None:
     client = Client(*base)
     token = user["token"]
     order_body = {"address_id": user["address_id"], "payment_method_id": user["payment_method_id"]}
@@ -102,8 +115,12 @@ async def shopper(index: int, user: dict, products: list[dict], stride: int, bas
         while time.perf_counter() < stats.deadline:
             product = products[(index + round_ * stride) % len(products)]
             round_ += 1
-            item = {"product_id": product["product_id"], "quantity": 1,
-                    "color": product["color"], "size": product["size"]}
+            item = {
+                "product_id": product["product_id"],
+                "quantity": 1,
+                "color": product["color"],
+                "size": product["size"],
+            }
             try:
                 began = time.perf_counter()
                 status, payload = await client.request("POST", "/api/cart/items", token, item)
@@ -114,13 +131,16 @@ async def shopper(index: int, user: dict, products: list[dict], stride: int, bas
                 if time.perf_counter() >= stats.deadline:
                     break
                 began = time.perf_counter()
-                status, payload = await client.request("POST", "/api/orders", token, order_body,
-                                                       {"Idempotency-Key": uuid.uuid4().hex})
+                status, payload = await client.request(
+                    "POST", "/api/orders", token, order_body, {"Idempotency-Key": uuid.uuid4().hex}
+                )
                 stats.record("order", status, payload, began, time.perf_counter())
                 if status != 201:
                     for item_id in item_ids:  # start the next round with an empty cart
                         began = time.perf_counter()
-                        status, payload = await client.request("DELETE", f"/api/cart/items/{item_id}", token)
+                        status, payload = await client.request(
+                            "DELETE", f"/api/cart/items/{item_id}", token
+                        )
                         stats.record("remove", status, payload, began, time.perf_counter())
             except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError):
                 client.close()
@@ -145,16 +165,22 @@ async def run(config: dict) -> dict:
     cpu_before = time.process_time()
     started = time.perf_counter()
     stats = Stats(started, started + config["seconds"])
-    await asyncio.gather(*(shopper(i, users[i], products, clients, base, stats) for i in range(clients)))
+    await asyncio.gather(
+        *(shopper(i, users[i], products, clients, base, stats) for i in range(clients))
+    )
     ended = time.perf_counter()
     cpu = time.process_time() - cpu_before
     lat = stats.latency
     return {
-        "seconds": config["seconds"], "wall": ended - started, "clients": clients,
+        "seconds": config["seconds"],
+        "wall": ended - started,
+        "clients": clients,
         "placed": len(stats.placed_at),
         "first_placed_s": stats.placed_at[0] if stats.placed_at else None,
         "last_placed_s": stats.placed_at[-1] if stats.placed_at else None,
-        "statuses": stats.statuses, "codes": stats.codes, "socket_errors": stats.socket_errors,
+        "statuses": stats.statuses,
+        "codes": stats.codes,
+        "socket_errors": stats.socket_errors,
         "order_ms": {p: percentile(lat["order"], p) for p in (50, 90, 99, 100)},
         "order_201_ms": {p: percentile(lat["order_201"], p) for p in (50, 99)},
         "add_ms": {p: percentile(lat["add"], p) for p in (50, 99)},

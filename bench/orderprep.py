@@ -41,23 +41,34 @@ def shoppers(count: int) -> list:
     missing = []
     for i, email in enumerate(emails):
         if email not in existing:
-            user = User(email=email, username=f"bench-shopper-{i:03d}", full_name=f"Bench Shopper {i}")
+            user = User(
+                email=email, username=f"bench-shopper-{i:03d}", full_name=f"Bench Shopper {i}"
+            )
             user.set_unusable_password()
             missing.append(user)
     User.objects.bulk_create(missing)
     users = list(User.objects.filter(email__in=emails).order_by("email"))
     with_address = set(Address.objects.filter(user__in=users).values_list("user_id", flat=True))
     with_card = set(
-        PaymentMethod.objects.filter(user__in=users, prefix="424242", last_four="4242").values_list("user_id", flat=True)
+        PaymentMethod.objects.filter(user__in=users, prefix="424242", last_four="4242").values_list(
+            "user_id", flat=True
+        )
     )
     with transaction.atomic():
         for user in users:
             if user.pk not in with_address:
-                accounts.add_address(user=user, street="1 Bench Street", city="Reno", state="NV",
-                                     zip_code="89501", country="US")
+                accounts.add_address(
+                    user=user,
+                    street="1 Bench Street",
+                    city="Reno",
+                    state="NV",
+                    zip_code="89501",
+                    country="US",
+                )
             if user.pk not in with_card:
-                accounts.add_payment_method(user=user, type="card", card_number=APPROVED_CARD,
-                                            exp_month=12, exp_year=2031)
+                accounts.add_payment_method(
+                    user=user, type="card", card_number=APPROVED_CARD, exp_month=12, exp_year=2031
+                )
     return users
 
 
@@ -65,12 +76,22 @@ def tokens(users) -> list[dict]:
     from accounts.models import Address, PaymentMethod
     from accounts.tokens import issue_token_pair
 
-    address = dict(Address.objects.filter(user__in=users, is_default=True).values_list("user_id", "id"))
-    card = dict(PaymentMethod.objects.filter(user__in=users, prefix="424242", last_four="4242")
-                .order_by("id").values_list("user_id", "id"))
+    address = dict(
+        Address.objects.filter(user__in=users, is_default=True).values_list("user_id", "id")
+    )
+    card = dict(
+        PaymentMethod.objects.filter(user__in=users, prefix="424242", last_four="4242")
+        .order_by("id")
+        .values_list("user_id", "id")
+    )
     return [
-        {"user_id": u.pk, "email": u.email, "token": issue_token_pair(u)["access"],
-         "address_id": address[u.pk], "payment_method_id": card[u.pk]}
+        {
+            "user_id": u.pk,
+            "email": u.email,
+            "token": issue_token_pair(u)["access"],
+            "address_id": address[u.pk],
+            "payment_method_id": card[u.pk],
+        }
         for u in users
     ]
 
@@ -82,12 +103,20 @@ def spread_products(count: int, *, min_stock: int = 30, seed: int = 11) -> list[
 
     rows = list(
         ProductVariant.objects.filter(product__is_active=True, stock__gte=min_stock)
-        .order_by("product_id", "id").distinct("product_id")
+        .order_by("product_id", "id")
+        .distinct("product_id")
         .values("product_id", "id", "color", "size", "stock")
     )
     random.Random(seed).shuffle(rows)
-    return [{"product_id": r["product_id"], "variant_id": r["id"], "color": r["color"], "size": r["size"]}
-            for r in rows[:count]]
+    return [
+        {
+            "product_id": r["product_id"],
+            "variant_id": r["id"],
+            "color": r["color"],
+            "size": r["size"],
+        }
+        for r in rows[:count]
+    ]
 
 
 def hot_product_id() -> int:
@@ -96,8 +125,14 @@ def hot_product_id() -> int:
 
     from catalog.models import Product
 
-    return (Product.objects.filter(is_active=True).annotate(n=Count("variants")).filter(n=1)
-            .order_by("id").values_list("id", flat=True).first())
+    return (
+        Product.objects.filter(is_active=True)
+        .annotate(n=Count("variants"))
+        .filter(n=1)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
 
 
 def set_hot_stock(product_id: int, units: int) -> dict:
@@ -118,15 +153,24 @@ def set_hot_stock(product_id: int, units: int) -> dict:
     wanted[warehouse.pk] = round(units * HOT_WAREHOUSE_SHARE)
     wanted[store.pk] = units - wanted[warehouse.pk]
     for level in StockLevel.objects.filter(variant=variant).exclude(location_id__in=wanted):
-        stock.set_stock_level(sku=variant.sku, location_id=level.location_id, quantity=0)  # inactive ones
+        stock.set_stock_level(
+            sku=variant.sku, location_id=level.location_id, quantity=0
+        )  # inactive ones
     for location_id, quantity in wanted.items():
         stock.set_stock_level(sku=variant.sku, location_id=location_id, quantity=quantity)
     product.refresh_from_db()
     if product.stock != units:
         sys.exit(f"hot product {product_id}: stock {product.stock} after setting {units}")
-    return {"product_id": product.pk, "variant_id": variant.pk, "name": product.name, "sku": variant.sku,
-            "color": variant.color, "size": variant.size, "start": units,
-            "levels": {str(k): v for k, v in wanted.items() if v}}
+    return {
+        "product_id": product.pk,
+        "variant_id": variant.pk,
+        "name": product.name,
+        "sku": variant.sku,
+        "color": variant.color,
+        "size": variant.size,
+        "start": units,
+        "levels": {str(k): v for k, v in wanted.items() if v},
+    }
 
 
 def empty_carts(users) -> int:
@@ -139,8 +183,11 @@ def empty_carts(users) -> int:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(prog="python -m bench.orderprep", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.orderprep",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("step", choices=["shoppers", "reset"])
     p.add_argument("--users", type=int, default=64)
     p.add_argument("--spread", type=int, default=2000, help="products for the uncontended setup")
@@ -150,7 +197,11 @@ def main() -> None:
     setup_django()
     users = shoppers(args.users)
     if args.step == "shoppers":
-        out = {"users": tokens(users), "spread": spread_products(args.spread), "hot_product_id": hot_product_id()}
+        out = {
+            "users": tokens(users),
+            "spread": spread_products(args.spread),
+            "hot_product_id": hot_product_id(),
+        }
     else:
         out = {"carts_emptied_items": empty_carts(users)}
         if args.hot_product:

@@ -62,17 +62,31 @@ def patch_broadcasts(counter: dict, *, off: bool) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(prog="python -m bench.orderspots", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-n", type=int, default=20, help="orders for the medians and the profile (default 20)")
-    p.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE queries slower than --slow-ms")
-    p.add_argument("--slow-ms", type=float, default=1.0, help="what --explain calls slow (default 1 ms)")
+    p = argparse.ArgumentParser(
+        prog="python -m bench.orderspots",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "-n", type=int, default=20, help="orders for the medians and the profile (default 20)"
+    )
+    p.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE queries slower than --slow-ms"
+    )
+    p.add_argument(
+        "--slow-ms", type=float, default=1.0, help="what --explain calls slow (default 1 ms)"
+    )
     p.add_argument("--profile", action="store_true", help="print a cProfile of the order requests")
     p.add_argument("--delay", type=float, default=0.0, help="PAYMENT_DELAY_SECONDS (default 0)")
-    p.add_argument("--hot", action="store_true", help="buy the hot product (bench.orderprep) every time")
-    p.add_argument("--without-broadcasts", action="store_true",
-                   help="replace the channel-layer sends after commit (stock and order updates) with no-ops, "
-                        "to see what they cost")
+    p.add_argument(
+        "--hot", action="store_true", help="buy the hot product (bench.orderprep) every time"
+    )
+    p.add_argument(
+        "--without-broadcasts",
+        action="store_true",
+        help="replace the channel-layer sends after commit (stock and order updates) with no-ops, "
+        "to see what they cost",
+    )
     args = p.parse_args()
 
     os.environ.update(bench_env())  # the bench's settings and database, before Django starts
@@ -101,15 +115,26 @@ def main() -> None:
 
     def add():
         product = products[next(rounds) % len(products)]
-        response = client.post("/api/cart/items", {"product_id": product["product_id"], "quantity": 1,
-                                                   "color": product["color"], "size": product["size"]},
-                               content_type="application/json")
+        response = client.post(
+            "/api/cart/items",
+            {
+                "product_id": product["product_id"],
+                "quantity": 1,
+                "color": product["color"],
+                "size": product["size"],
+            },
+            content_type="application/json",
+        )
         if response.status_code != 201:
             sys.exit(f"add to cart: {response.status_code} {response.content[:300]!r}")
 
     def order():
-        response = client.post("/api/orders", order_body, content_type="application/json",
-                               HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+        response = client.post(
+            "/api/orders",
+            order_body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+        )
         if response.status_code != 201:
             sys.exit(f"order: {response.status_code} {response.content[:300]!r}")
         return response
@@ -124,8 +149,11 @@ def main() -> None:
         started = time.perf_counter()
         order()
         order_ms.append((time.perf_counter() - started) * 1000)
-    sends = (f"{broadcasts['n'] / args.n:.1f} channel-layer sends per order, {broadcasts['ms'] / args.n:.1f} ms"
-             if not args.without_broadcasts else "channel-layer sends replaced by no-ops")
+    sends = (
+        f"{broadcasts['n'] / args.n:.1f} channel-layer sends per order, {broadcasts['ms'] / args.n:.1f} ms"
+        if not args.without_broadcasts
+        else "channel-layer sends replaced by no-ops"
+    )
 
     queries = []  # (ms, sql, params, origin)
 
@@ -144,14 +172,18 @@ def main() -> None:
         response = order()
         total_ms = (time.perf_counter() - started) * 1000
     sql_ms = sum(q[0] for q in queries)
-    print(f"add to cart: median {statistics.median(add_ms):.1f} ms over {args.n}, {len(add_captured)} statements "
-          f"(CaptureQueriesContext, with BEGIN/COMMIT):")
+    print(
+        f"add to cart: median {statistics.median(add_ms):.1f} ms over {args.n}, {len(add_captured)} statements "
+        f"(CaptureQueriesContext, with BEGIN/COMMIT):"
+    )
     for ms, sql, _, where in add_queries:
         print(f"  {ms:6.2f} ms  {where:<55}  {' '.join(sql.split())[:150]}")
-    print(f"place order: median {statistics.median(order_ms):.1f} ms over {args.n} "
-          f"(p90 {statistics.quantiles(order_ms, n=10)[-1]:.1f} ms; {sends}); traced order {total_ms:.1f} ms, "
-          f"status {response.status_code}, {len(captured)} statements (CaptureQueriesContext, with BEGIN/COMMIT); "
-          f"the {len(queries)} queries took {sql_ms:.1f} ms (round trip, as Django sees it):")
+    print(
+        f"place order: median {statistics.median(order_ms):.1f} ms over {args.n} "
+        f"(p90 {statistics.quantiles(order_ms, n=10)[-1]:.1f} ms; {sends}); traced order {total_ms:.1f} ms, "
+        f"status {response.status_code}, {len(captured)} statements (CaptureQueriesContext, with BEGIN/COMMIT); "
+        f"the {len(queries)} queries took {sql_ms:.1f} ms (round trip, as Django sees it):"
+    )
     for ms, sql, _, where in queries:
         print(f"  {ms:6.2f} ms  {where:<55}  {' '.join(sql.split())[:150]}")
     print("\nby line of app code (queries, ms):")
@@ -164,7 +196,10 @@ def main() -> None:
     kinds = defaultdict(int)
     for _, sql, _, _ in queries:
         kinds[sql.split()[0].upper()] += 1
-    print("by statement: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])))
+    print(
+        "by statement: "
+        + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    )
 
     if args.explain:
         for ms, sql, params, where in queries:
@@ -177,8 +212,10 @@ def main() -> None:
                 except Exception as error:  # noqa: BLE001 - e.g. a row the query wrote is gone
                     plan = f"    (could not EXPLAIN: {error})"
                 transaction.set_rollback(True)  # EXPLAIN ANALYZE runs writes: undo them
-            print(f"\n  --- EXPLAIN ANALYZE of the {ms:.2f} ms query from {where}, params {params}:\n"
-                  f"    {' '.join(sql.split())[:400]}\n{plan}")
+            print(
+                f"\n  --- EXPLAIN ANALYZE of the {ms:.2f} ms query from {where}, params {params}:\n"
+                f"    {' '.join(sql.split())[:400]}\n{plan}"
+            )
 
     if args.profile:
         profiler = cProfile.Profile()
@@ -187,10 +224,14 @@ def main() -> None:
             profiler.enable()
             order()
             profiler.disable()
-        print(f"\n--- cProfile over {args.n} order requests (adds not profiled), by cumulative time:")
+        print(
+            f"\n--- cProfile over {args.n} order requests (adds not profiled), by cumulative time:"
+        )
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         print("--- the app's own functions, by cumulative time:")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"/work/main/(orders|cart|catalog|loyalty|accounts|core)/", 30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+            r"/work/main/(orders|cart|catalog|loyalty|accounts|core)/", 30
+        )
         print("--- by own time:")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     orderprep.empty_carts(orderprep.shoppers(1))

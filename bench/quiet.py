@@ -74,5 +74,7 @@ def wait_until_quiet(skip_groups: set[int], *, below: float = 0.05, timeout: flo
         if other.share < below or time.monotonic() > deadline:
             return other.share
         if not told:
-            print(f"  waiting: other processes use {100 * other.share:.0f}% of the CPUs", flush=True)
+            print(
+                f"  waiting: other processes use {100 * other.share:.0f}% of the CPUs", flush=True
+            )
             told = True

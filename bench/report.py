@@ -39,8 +39,10 @@ def table(results: dict[str, Result]) -> str:
         errors = f"{r.errors:,}" + (f" ({_statuses(r)})" if r.errors else "")
         comparable = trivial and trivial.rps and r.connections == trivial.connections
         share = f"{100 * r.rps / trivial.rps:.0f}%" if comparable else "–"
-        rows.append(f"| {name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {errors} | {share} "
-                    f"| {100 * r.other_cpu:.0f}% |")
+        rows.append(
+            f"| {name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {errors} | {share} "
+            f"| {100 * r.other_cpu:.0f}% |"
+        )
     return "\n".join(rows)
 
 
@@ -54,59 +56,111 @@ def _statuses(r: Result) -> str:
 def targets(results: dict[str, Result], products: int) -> list[str]:
     """The issue's targets for the catalog, judged on one server's results."""
     if products < TARGET_PRODUCTS:
-        return [f"- **not judged**: this run had {products:,} products, the targets are for {TARGET_PRODUCTS:,}."]
+        return [
+            f"- **not judged**: this run had {products:,} products, the targets are for {TARGET_PRODUCTS:,}."
+        ]
     lines = []
     trivial = results.get(TRIVIAL)
     for name, share_wanted in SHARE_TARGETS.items():
         if name in results and trivial:
             share = results[name].rps / trivial.rps
             met = share >= share_wanted and results[name].errors == 0
-            lines.append(f"- {name} at least {100 * share_wanted:.0f}% of the trivial view's req/s: "
-                         f"**{'met' if met else 'not met'}** ({100 * share:.0f}%: {results[name].rps:,.0f} "
-                         f"against {trivial.rps:,.0f}).")
-    measured = [name for name in READS if name in results and results[name].connections == TARGET_CONNECTIONS]
+            lines.append(
+                f"- {name} at least {100 * share_wanted:.0f}% of the trivial view's req/s: "
+                f"**{'met' if met else 'not met'}** ({100 * share:.0f}%: {results[name].rps:,.0f} "
+                f"against {trivial.rps:,.0f})."
+            )
+    measured = [
+        name
+        for name in READS
+        if name in results and results[name].connections == TARGET_CONNECTIONS
+    ]
     if measured:
-        slow = [f"{name} {results[name].p99_ms:.0f} ms" for name in measured if results[name].p99_ms >= READ_P99_MS]
-        lines.append(f"- p99 of every read endpoint under {READ_P99_MS} ms at {TARGET_CONNECTIONS} clients: "
-                     f"**{'not met' if slow else 'met'}** ("
-                     + (", ".join(slow) if slow else ", ".join(f"{n} {results[n].p99_ms:.0f} ms" for n in measured))
-                     + ").")
+        slow = [
+            f"{name} {results[name].p99_ms:.0f} ms"
+            for name in measured
+            if results[name].p99_ms >= READ_P99_MS
+        ]
+        lines.append(
+            f"- p99 of every read endpoint under {READ_P99_MS} ms at {TARGET_CONNECTIONS} clients: "
+            f"**{'not met' if slow else 'met'}** ("
+            + (
+                ", ".join(slow)
+                if slow
+                else ", ".join(f"{n} {results[n].p99_ms:.0f} ms" for n in measured)
+            )
+            + ")."
+        )
     return lines
 
 
 def comparison(results: dict[str, dict[str, Result]]) -> str:
     """req/s and p99 of every endpoint on every server, side by side."""
     names = list(next(iter(results.values())))
-    rows = ["| endpoint | " + " | ".join(f"{server} req/s, p99 ms" for server in results) + " |",
-            "|---|" + "---:|" * len(results)]
+    rows = [
+        "| endpoint | " + " | ".join(f"{server} req/s, p99 ms" for server in results) + " |",
+        "|---|" + "---:|" * len(results),
+    ]
     for name in names:
-        cells = [f"{r[name].rps:,.0f}, {r[name].p99_ms:.1f}" if name in r else "–" for r in results.values()]
+        cells = [
+            f"{r[name].rps:,.0f}, {r[name].p99_ms:.1f}" if name in r else "–"
+            for r in results.values()
+        ]
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
 def machine() -> dict[str, str]:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor() or "unknown")
-    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
-    return {"CPUs (nproc)": str(os.cpu_count()), "CPU model": cpu,
-            "memory": f"{mem_kib / 2**20:.1f} GiB", "kernel": platform.release()}
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    mem_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "CPUs (nproc)": str(os.cpu_count()),
+        "CPU model": cpu,
+        "memory": f"{mem_kib / 2**20:.1f} GiB",
+        "kernel": platform.release(),
+    }
 
 
 def versions() -> dict[str, str]:
     found = {"Python": platform.python_version()}
-    for package in ("Django", "djangorestframework", "django-filter", "psycopg", "gunicorn", "uvicorn",
-                    "uvicorn-worker", "daphne"):
+    for package in (
+        "Django",
+        "djangorestframework",
+        "django-filter",
+        "psycopg",
+        "gunicorn",
+        "uvicorn",
+        "uvicorn-worker",
+        "daphne",
+    ):
         found[package] = version(package)
     if shutil.which("wrk"):
-        found["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
+        found["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[
+            1
+        ]
     return found
 
 
-def document(*, command: str, date: str, settings: dict[str, str], facts: dict,
-             endpoints: list[Endpoint], results: dict[str, dict[str, Result]]) -> str:
+def document(
+    *,
+    command: str,
+    date: str,
+    settings: dict[str, str],
+    facts: dict,
+    endpoints: list[Endpoint],
+    results: dict[str, dict[str, Result]],
+) -> str:
     products = facts["products"]
     out = [
         TITLE,
@@ -117,19 +171,30 @@ def document(*, command: str, date: str, settings: dict[str, str], facts: dict,
         "",
     ]
     for server, by_endpoint in results.items():
-        out += [f"### {server}", "", table(by_endpoint), "", "Targets:", "", *targets(by_endpoint, products), ""]
+        out += [
+            f"### {server}",
+            "",
+            table(by_endpoint),
+            "",
+            "Targets:",
+            "",
+            *targets(by_endpoint, products),
+            "",
+        ]
     if len(results) > 1:
         out += ["### The servers side by side", "", comparison(results), ""]
     out += [
-        "req/s: completed responses per second over the run; p50/p99: latency percentiles from "
-        "wrk's histogram (closed loop: each connection waits for its answer before the next "
-        "request); errors: non-2xx answers plus socket errors and timeouts; % of trivial: req/s "
-        "as a share of the trivial view's on the same server; NAME @1: the same paths over a "
-        "single connection, the latency of a request that does not queue behind others; other "
-        "CPU: the share of the machine that processes other than the bench, the server, "
-        "PostgreSQL and Redis used during the run (bench/quiet.py: the bench waits for it to "
-        "drop under 5% before each endpoint, and measures again, twice at most, when it tops "
-        "10%). A row with a high figure understates the server.",
+        (
+            "req/s: completed responses per second over the run; p50/p99: latency percentiles from "
+            "wrk's histogram (closed loop: each connection waits for its answer before the next "
+            "request); errors: non-2xx answers plus socket errors and timeouts; % of trivial: req/s "
+            "as a share of the trivial view's on the same server; NAME @1: the same paths over a "
+            "single connection, the latency of a request that does not queue behind others; other "
+            "CPU: the share of the machine that processes other than the bench, the server, "
+            "PostgreSQL and Redis used during the run (bench/quiet.py: the bench waits for it to "
+            "drop under 5% before each endpoint, and measures again, twice at most, when it tops "
+            "10%). A row with a high figure understates the server."
+        ),
         "",
         "## How",
         "",
@@ -137,12 +202,22 @@ def document(*, command: str, date: str, settings: dict[str, str], facts: dict,
         "- Endpoints (wrk cycles through each list of paths in turn):",
         *[f"  - {e.name}: {e.shown}" for e in endpoints],
         "",
-        "Data: " + ", ".join(f"{facts[k]:,} {k}" for k in ("products", "variants", "stock levels")) + ".",
+        "Data: "
+        + ", ".join(f"{facts[k]:,} {k}" for k in ("products", "variants", "stock levels"))
+        + ".",
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in machine().items()) + ".",
         "",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in
-                                 {**versions(), "PostgreSQL": facts["PostgreSQL"], "Redis": facts["Redis"]}.items()) + ".",
+        "Versions: "
+        + ", ".join(
+            f"{k} {v}"
+            for k, v in {
+                **versions(),
+                "PostgreSQL": facts["PostgreSQL"],
+                "Redis": facts["Redis"],
+            }.items()
+        )
+        + ".",
         "",
     ]
     return "\n".join(out)
@@ -157,7 +232,9 @@ def _cut(generated: str, begin: str, end: str) -> tuple[str, str]:
     return "", generated
 
 
-def write(path: Path, *, catalog: str | None = None, orders: str | None = None, sockets: str | None = None) -> None:
+def write(
+    path: Path, *, catalog: str | None = None, orders: str | None = None, sockets: str | None = None
+) -> None:
     """Rewrite the generated part: the catalog results, the order results, the socket results,
     or any of them; what is not given is kept from the file, as is everything below MARKER."""
     kept, old_catalog, old_orders, old_sockets = "", "", "", ""
@@ -171,7 +248,7 @@ def write(path: Path, *, catalog: str | None = None, orders: str | None = None, 
     if catalog is None:
         catalog = old_catalog
         if catalog.startswith(OLD_TITLE):
-            catalog = TITLE + "\n" + catalog[len(OLD_TITLE):]
+            catalog = TITLE + "\n" + catalog[len(OLD_TITLE) :]
         if not catalog.strip():
             catalog = TITLE + "\n"
     orders = (orders if orders is not None else old_orders).strip("\n")

@@ -20,16 +20,48 @@ SERVERS = ("gunicorn", "gunicorn-persistent", "gunicorn-uvicorn", "uvicorn", "da
 
 def command(name: str, port: int | str, workers: int, application: str | None = None) -> list[str]:
     if name in ("gunicorn", "gunicorn-persistent"):  # sync (WSGI) workers
-        return [str(BIN / "gunicorn"), application or "config.wsgi:application", "-w", str(workers),
-                "-b", f"127.0.0.1:{port}"]
+        return [
+            str(BIN / "gunicorn"),
+            application or "config.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+        ]
     if name == "gunicorn-uvicorn":  # gunicorn managing uvicorn's ASGI workers
-        return [str(BIN / "gunicorn"), application or "config.asgi:application", "-w", str(workers),
-                "-k", "uvicorn_worker.UvicornWorker", "-b", f"127.0.0.1:{port}"]
+        return [
+            str(BIN / "gunicorn"),
+            application or "config.asgi:application",
+            "-w",
+            str(workers),
+            "-k",
+            "uvicorn_worker.UvicornWorker",
+            "-b",
+            f"127.0.0.1:{port}",
+        ]
     if name == "uvicorn":  # uvicorn's own process manager
-        return [str(BIN / "uvicorn"), application or "config.asgi:application", "--workers", str(workers),
-                "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off"]
+        return [
+            str(BIN / "uvicorn"),
+            application or "config.asgi:application",
+            "--workers",
+            str(workers),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--lifespan",
+            "off",
+        ]
     if name == "daphne":  # one ASGI process, as `make run` serves; for comparison
-        return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), application or "config.asgi:application"]
+        return [
+            str(BIN / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            application or "config.asgi:application",
+        ]
     raise ValueError(f"unknown server {name!r}; choose from {', '.join(SERVERS)}")
 
 
@@ -74,16 +106,27 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start(name: str, *, workers: int, log_dir: Path, extra_env: dict[str, str] | None = None,
-          log_name: str | None = None, application: str | None = None) -> Server:
+def start(
+    name: str,
+    *,
+    workers: int,
+    log_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    log_name: str | None = None,
+    application: str | None = None,
+) -> Server:
     port = free_port()
     log = log_dir / f"{log_name or name}.log"
     with open(log, "wb") as out:
         # A session of its own: Ctrl-C reaches only the bench, which then stops the server
         # (all its workers, through the process group) itself.
         process = subprocess.Popen(
-            command(name, port, workers, application), cwd=ROOT, env={**environment(name), **(extra_env or {})},
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            command(name, port, workers, application),
+            cwd=ROOT,
+            env={**environment(name), **(extra_env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     server = Server(name, port, log, process)
     try:

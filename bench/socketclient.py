@@ -28,7 +28,9 @@ try:
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed, InvalidStatus
 except ImportError:  # pragma: no cover - told, not raised
-    sys.exit("The socket benchmark needs the websockets package: .venv/bin/pip install -r requirements-dev.txt")
+    sys.exit(
+        "The socket benchmark needs the websockets package: .venv/bin/pip install -r requirements-dev.txt"
+    )
 
 
 class Sockets:
@@ -53,9 +55,12 @@ class Sockets:
             began = time.perf_counter()
             try:
                 socket = await connect(
-                    self.config["url"], origin=self.config["origin"], open_timeout=self.config["open_timeout"],
+                    self.config["url"],
+                    origin=self.config["origin"],
+                    open_timeout=self.config["open_timeout"],
                     ping_interval=None,  # the library's own keepalive off; daphne pings, the library pongs
-                    close_timeout=1, max_queue=None,
+                    close_timeout=1,
+                    max_queue=None,
                 )
             except InvalidStatus as error:
                 self._count(self.failed, f"HTTP {error.response.status_code}")
@@ -91,10 +96,16 @@ class Sockets:
         began = time.perf_counter()
         await asyncio.gather(*(self.open_one(i) for i in range(self.count)))
         handshakes = sorted(self.handshakes)
-        pick = lambda pct: round(1000 * handshakes[min(len(handshakes) - 1, int(pct / 100 * len(handshakes)))], 1)  # noqa: E731
-        return {"event": "connected", "open": len(self.open), "failed": self.failed,
-                "seconds": time.perf_counter() - began,
-                "handshake_ms": {"50": pick(50), "99": pick(99)} if handshakes else None}
+        pick = lambda pct: round(
+            1000 * handshakes[min(len(handshakes) - 1, int(pct / 100 * len(handshakes)))], 1
+        )
+        return {
+            "event": "connected",
+            "open": len(self.open),
+            "failed": self.failed,
+            "seconds": time.perf_counter() - began,
+            "handshake_ms": {"50": pick(50), "99": pick(99)} if handshakes else None,
+        }
 
     async def expect(self, quantity: int, timeout: float) -> dict:
         cpu_before, began = time.process_time(), time.perf_counter()
@@ -105,10 +116,17 @@ class Sockets:
                 break
             await asyncio.sleep(0.01)
         got = self.arrivals.get(quantity, {})
-        return {"event": "received", "quantity": quantity,
-                "times": [got.get(i) for i in range(self.count)],
-                "open": len(self.open), "closed": self.closed, "pings": self.pings, "other": self.other,
-                "cpu_s": time.process_time() - cpu_before, "waited_s": time.perf_counter() - began}
+        return {
+            "event": "received",
+            "quantity": quantity,
+            "times": [got.get(i) for i in range(self.count)],
+            "open": len(self.open),
+            "closed": self.closed,
+            "pings": self.pings,
+            "other": self.other,
+            "cpu_s": time.process_time() - cpu_before,
+            "waited_s": time.perf_counter() - began,
+        }
 
 
 def say(message: dict) -> None:

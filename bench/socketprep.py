@@ -45,12 +45,19 @@ def staff() -> dict:
 
     user = User.objects.filter(email=STAFF_EMAIL).first()
     if user is None:
-        user = User(email=STAFF_EMAIL, username="bench-staff", full_name="Bench Staff", is_staff=True)
+        user = User(
+            email=STAFF_EMAIL, username="bench-staff", full_name="Bench Staff", is_staff=True
+        )
         user.set_unusable_password()
         user.save()
     found = level()
-    return {"token": issue_token_pair(user)["access"], "sku": found.variant.sku, "location_id": found.location_id,
-            "quantity": found.quantity, "product_id": found.variant.product_id}
+    return {
+        "token": issue_token_pair(user)["access"],
+        "sku": found.variant.sku,
+        "location_id": found.location_id,
+        "quantity": found.quantity,
+        "product_id": found.variant.product_id,
+    }
 
 
 def trigger() -> None:
@@ -63,15 +70,30 @@ def trigger() -> None:
 
     found = level()
     layer = get_channel_layer()
-    loop = asyncio.new_event_loop()  # one loop for every send: channels-redis keeps connections per loop
-    loop.run_until_complete(layer.group_send("bench-warmup", {"type": "warm.up"}))  # connect now, not in t0
+    loop = (
+        asyncio.new_event_loop()
+    )  # one loop for every send: channels-redis keeps connections per loop
+    loop.run_until_complete(
+        layer.group_send("bench-warmup", {"type": "warm.up"})
+    )  # connect now, not in t0
     print(json.dumps({"ready": True, "layer": type(layer).__name__}), flush=True)
     for line in sys.stdin:
         quantity = int(line)
-        event = relay(inventory_frame(StockChange(
-            product_id=found.variant.product_id, variant_id=found.variant_id, sku=found.variant.sku,
-            location_id=found.location_id, location=found.location.name, new_quantity=quantity,
-            variant_stock=found.variant.stock, product_stock=found.variant.product.stock, at=timezone.now())))
+        event = relay(
+            inventory_frame(
+                StockChange(
+                    product_id=found.variant.product_id,
+                    variant_id=found.variant_id,
+                    sku=found.variant.sku,
+                    location_id=found.location_id,
+                    location=found.location.name,
+                    new_quantity=quantity,
+                    variant_stock=found.variant.stock,
+                    product_stock=found.variant.product.stock,
+                    at=timezone.now(),
+                )
+            )
+        )
         t0 = time.time()
         loop.run_until_complete(layer.group_send(INVENTORY_GROUP, event))
         print(json.dumps({"t0": t0, "sent": time.time()}), flush=True)

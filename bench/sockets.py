@@ -46,15 +46,29 @@ MEMORY, REDIS = "memory", "redis"
 LAYER_NAMES = {MEMORY: "in-memory", REDIS: "channels-redis"}
 API, DIRECT = "api", "direct"
 ORIGIN = "http://127.0.0.1"
-PING_INTERVAL = "3600"  # the app's heartbeat (WS_PING_INTERVAL_SECONDS, 30 by default): off for a run
+PING_INTERVAL = (
+    "3600"  # the app's heartbeat (WS_PING_INTERVAL_SECONDS, 30 by default): off for a run
+)
 TARGET_SOCKETS, TARGET_P99_MS = 2000, 250
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # DESIGN.md, "Serving": one group_send to N clients on one daphne process, p50/p99 ms, measured
 # on this machine before (the code and the settings of the time; the Redis figures before the
 # socket_timeout/max_connections fix are not comparable to a failing setup, these are after).
 EARLIER = {
-    MEMORY: {500: (126, 127), 1000: (343, 350), 2000: (970, 981), 4000: (4593, 4620), 8000: (28372, 28472)},
-    REDIS: {500: (79, 86), 1000: (214, 217), 2000: (527, 542), 4000: (1136, 1184), 8000: (2940, 3098)},
+    MEMORY: {
+        500: (126, 127),
+        1000: (343, 350),
+        2000: (970, 981),
+        4000: (4593, 4620),
+        8000: (28372, 28472),
+    },
+    REDIS: {
+        500: (79, 86),
+        1000: (214, 217),
+        2000: (527, 542),
+        4000: (1136, 1184),
+        8000: (2940, 3098),
+    },
 }
 
 
@@ -64,7 +78,9 @@ class Round:
     expected: int  # sockets open when it was sent
     latencies_ms: list[float]  # one per socket that received it, sorted
     answered_ms: float  # the PUT's answer (api) or group_send's return (direct), after t0
-    cpu_ms: dict[str, float]  # server, redis, clients: CPU time from before t0 to after the last receipt
+    cpu_ms: dict[
+        str, float
+    ]  # server, redis, clients: CPU time from before t0 to after the last receipt
     other_cpu: float = 0.0
     closed: dict[str, int] = field(default_factory=dict)  # sockets closed so far, by close code
     pings: int = 0  # app heartbeats the clients had so far
@@ -95,8 +111,11 @@ class SocketRun:
 
     @property
     def holds(self) -> bool:
-        return (self.connect["connected"] == self.sockets and bool(self.rounds)
-                and all(r.received == self.sockets for r in self.rounds))
+        return (
+            self.connect["connected"] == self.sockets
+            and bool(self.rounds)
+            and all(r.received == self.sockets for r in self.rounds)
+        )
 
 
 def application(args) -> str | None:
@@ -106,16 +125,26 @@ def application(args) -> str | None:
 def layer_env(layer: str, sqlite: Path) -> dict[str, str]:
     return {
         "DATABASE_URL": f"sqlite:///{sqlite}",
-        "REDIS_URL": REDIS_URL if layer == REDIS else "",  # empty: the in-memory layer and local caches
+        "REDIS_URL": REDIS_URL
+        if layer == REDIS
+        else "",  # empty: the in-memory layer and local caches
         "WS_PING_INTERVAL_SECONDS": PING_INTERVAL,
     }
 
 
 def _run(args: list[str], env: dict, timeout: float) -> str:
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env={**bench_env(), **env}, capture_output=True,
-                          text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**bench_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if done.returncode:
-        sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+        sys.exit(
+            f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-4000:]}"
+        )
     return done.stdout
 
 
@@ -126,8 +155,10 @@ def prepare_database(sqlite: Path) -> str:
     _run(["manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=600)
     migrated = time.perf_counter()
     _run(["manage.py", "seed_demo", "--products", "5"], env, timeout=600)
-    return (f"a fresh SQLite file for the run ({sqlite.name}, both layers): `migrate` {migrated - started:.1f} s, "
-            f"`seed_demo --products 5` {time.perf_counter() - migrated:.1f} s")
+    return (
+        f"a fresh SQLite file for the run ({sqlite.name}, both layers): `migrate` {migrated - started:.1f} s, "
+        f"`seed_demo --products 5` {time.perf_counter() - migrated:.1f} s"
+    )
 
 
 def raise_open_files() -> int:
@@ -189,22 +220,47 @@ def _pump(stream, into: queue.Queue) -> None:
 class Clients:
     """The client processes, each with its share of the sockets; JSON lines in and out."""
 
-    def __init__(self, server: servers.Server, sockets: int, processes: int, *, work_dir: Path, name: str,
-                 concurrency: int, open_timeout: float):
+    def __init__(
+        self,
+        server: servers.Server,
+        sockets: int,
+        processes: int,
+        *,
+        work_dir: Path,
+        name: str,
+        concurrency: int,
+        open_timeout: float,
+    ):
         processes = max(1, min(processes, sockets))
-        shares = [sockets // processes + (1 if i < sockets % processes else 0) for i in range(processes)]
+        shares = [
+            sockets // processes + (1 if i < sockets % processes else 0) for i in range(processes)
+        ]
         self.procs, self.queues, self.logs = [], [], []
         for i, count in enumerate(shares):
             config = work_dir / f"{name}-client{i}.json"
-            config.write_text(json.dumps({
-                "url": f"ws://127.0.0.1:{server.port}/ws/inventory/", "origin": ORIGIN, "count": count,
-                "concurrency": max(1, concurrency // processes), "open_timeout": open_timeout}))
+            config.write_text(
+                json.dumps(
+                    {
+                        "url": f"ws://127.0.0.1:{server.port}/ws/inventory/",
+                        "origin": ORIGIN,
+                        "count": count,
+                        "concurrency": max(1, concurrency // processes),
+                        "open_timeout": open_timeout,
+                    }
+                )
+            )
             log = work_dir / f"{name}-client{i}.log"
             self.logs.append(log)
             with open(log, "wb") as err:
-                proc = subprocess.Popen([sys.executable, "-m", "bench.socketclient", str(config)], cwd=ROOT,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
-                                        start_new_session=True)  # Ctrl-C reaches the bench, which stops these
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "bench.socketclient", str(config)],
+                    cwd=ROOT,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=err,
+                    text=True,
+                    start_new_session=True,
+                )  # Ctrl-C reaches the bench, which stops these
             lines: queue.Queue = queue.Queue()
             threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
             self.procs.append(proc)
@@ -256,9 +312,16 @@ class DirectTrigger:
 
     def __init__(self, env: dict, log: Path):
         with open(log, "wb") as err:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bench.socketprep", "trigger"], cwd=ROOT,
-                                         env={**bench_env(), **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=err, text=True, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bench.socketprep", "trigger"],
+                cwd=ROOT,
+                env={**bench_env(), **env},
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                start_new_session=True,
+            )
         self.log = log
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=_pump, args=(self.proc.stdout, self.lines), daemon=True).start()
@@ -294,9 +357,16 @@ class DirectTrigger:
 
 def put_stock(server: servers.Server, staff: dict, quantity: int) -> tuple[int, bytes]:
     body = {"sku": staff["sku"], "location_id": staff["location_id"], "quantity": quantity}
-    request = urllib.request.Request(f"{server.url}/api/staff/stock", data=json.dumps(body).encode(), method="PUT",
-                                     headers={"Authorization": f"Bearer {staff['token']}",
-                                              "Content-Type": "application/json", "Accept": "application/json"})
+    request = urllib.request.Request(
+        f"{server.url}/api/staff/stock",
+        data=json.dumps(body).encode(),
+        method="PUT",
+        headers={
+            "Authorization": f"Bearer {staff['token']}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, response.read()
@@ -311,10 +381,25 @@ class Profile:
     def __init__(self, binary: str, pid: int, output: Path, native: bool = False):
         self.output = output
         # --native needs the process paused for each sample (it slows the server a little)
-        self.proc = subprocess.Popen([binary, "record", "--pid", str(pid), "--rate", "250", "--format", "raw",
-                                      "--output", str(output), *(["--native"] if native else ["--nonblocking"])],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "record",
+                "--pid",
+                str(pid),
+                "--rate",
+                "250",
+                "--format",
+                "raw",
+                "--output",
+                str(output),
+                *(["--native"] if native else ["--nonblocking"]),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         time.sleep(1.5)  # attached before the first round
         if self.proc.poll() is not None:
             sys.exit(f"py-spy failed: {self.proc.stderr.read()[-1000:]}")
@@ -350,21 +435,40 @@ def profile_summary(path: Path, top: int = 25) -> list[str]:
     if not total:
         return ["(no samples)"]
     out = [f"{total:,} samples (250 Hz, non-idle threads)", "inclusive:"]
-    out += [f"  {100 * n / total:5.1f}%  {f}" for f, n in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]]
+    out += [
+        f"  {100 * n / total:5.1f}%  {f}"
+        for f, n in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]
+    ]
     out += ["self:"]
-    out += [f"  {100 * n / total:5.1f}%  {f}" for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+    out += [
+        f"  {100 * n / total:5.1f}%  {f}"
+        for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]
+    ]
     return out
 
 
-def one_round(server, clients: Clients, trigger: str, quantity: int, *, staff: dict, direct: DirectTrigger | None,
-              timeout: float, expected: int) -> Round:
+def one_round(
+    server,
+    clients: Clients,
+    trigger: str,
+    quantity: int,
+    *,
+    staff: dict,
+    direct: DirectTrigger | None,
+    timeout: float,
+    expected: int,
+) -> Round:
     skip = {server.process.pid, *clients.pids, *([direct.proc.pid] if direct else [])}
     quiet.wait_until_quiet(skip)
     settle(server.process.pid)
     clients.send({"cmd": "expect", "quantity": quantity, "timeout": timeout})
     time.sleep(0.2)  # the clients have read it (they record early arrivals anyway)
     reds = redis_pids()
-    before = {"server": cpu_s(server.process.pid), "redis": sum(cpu_s(p) for p in reds), "clients": clients.cpu_s()}
+    before = {
+        "server": cpu_s(server.process.pid),
+        "redis": sum(cpu_s(p) for p in reds),
+        "clients": clients.cpu_s(),
+    }
     with quiet.OtherLoad(skip) as other:
         if trigger == API:
             t0 = time.time()
@@ -375,28 +479,50 @@ def one_round(server, clients: Clients, trigger: str, quantity: int, *, staff: d
         else:
             t0, answered = direct.send(quantity)
         replies = clients.collect(timeout + 30)
-    after = {"server": cpu_s(server.process.pid), "redis": sum(cpu_s(p) for p in reds), "clients": clients.cpu_s()}
-    latencies = sorted((t - t0) * 1000 for reply in replies for t in reply["times"] if t is not None)
-    return Round(trigger, expected, latencies, (answered - t0) * 1000,
-                 {k: 1000 * (after[k] - before[k]) for k in before}, other_cpu=other.share,
-                 closed=_merge(reply["closed"] for reply in replies), pings=sum(reply["pings"] for reply in replies),
-                 t0=t0)
+    after = {
+        "server": cpu_s(server.process.pid),
+        "redis": sum(cpu_s(p) for p in reds),
+        "clients": clients.cpu_s(),
+    }
+    latencies = sorted(
+        (t - t0) * 1000 for reply in replies for t in reply["times"] if t is not None
+    )
+    return Round(
+        trigger,
+        expected,
+        latencies,
+        (answered - t0) * 1000,
+        {k: 1000 * (after[k] - before[k]) for k in before},
+        other_cpu=other.share,
+        closed=_merge(reply["closed"] for reply in replies),
+        pings=sum(reply["pings"] for reply in replies),
+        t0=t0,
+    )
 
 
-def one_size(layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_dir: Path,
-             quantities) -> list[SocketRun]:
+def one_size(
+    layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_dir: Path, quantities
+) -> list[SocketRun]:
     name = f"sockets-{layer}-{sockets}"
     env = layer_env(layer, sqlite)
     if layer == REDIS:
         redis.Redis.from_url(REDIS_URL).flushdb()  # no group members left from an earlier server
     if args.socket_whatif:  # bench/whatif.py: an experiment, not the app as it is
         env["BENCH_WHATIF"] = ",".join(args.socket_whatif)
-    server = servers.start("daphne", workers=1, log_dir=work_dir, extra_env=env, log_name=name,
-                           application=application(args))
+    server = servers.start(
+        "daphne",
+        workers=1,
+        log_dir=work_dir,
+        extra_env=env,
+        log_name=name,
+        application=application(args),
+    )
     clients = direct = profile = None
     runs = []
     try:
-        status, body = put_stock(server, staff, next(quantities))  # warm-up, and a check of the trigger
+        status, body = put_stock(
+            server, staff, next(quantities)
+        )  # warm-up, and a check of the trigger
         if status != 200:
             sys.exit(f"PUT /api/staff/stock answered {status}: {body[:300]!r}")
         triggers = [t for t in args.socket_triggers if t == API or layer == REDIS]
@@ -405,29 +531,58 @@ def one_size(layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_
             direct.send(next(quantities))  # warm-up
         settle(server.process.pid)
         rss_before = rss_mib(server.process.pid)
-        clients = Clients(server, sockets, args.socket_clients, work_dir=work_dir, name=name,
-                          concurrency=args.socket_concurrency, open_timeout=30)
+        clients = Clients(
+            server,
+            sockets,
+            args.socket_clients,
+            work_dir=work_dir,
+            name=name,
+            concurrency=args.socket_concurrency,
+            open_timeout=30,
+        )
         connected = clients.collect(120 + sockets / 20)
         connect = {
             "connected": sum(c["open"] for c in connected),
             "failed": _merge(c["failed"] for c in connected),
             "seconds": max(c["seconds"] for c in connected),
-            "handshake_p50_ms": _median([c["handshake_ms"]["50"] for c in connected if c["handshake_ms"]]),
-            "handshake_p99_ms": max((c["handshake_ms"]["99"] for c in connected if c["handshake_ms"]), default=None),
+            "handshake_p50_ms": _median(
+                [c["handshake_ms"]["50"] for c in connected if c["handshake_ms"]]
+            ),
+            "handshake_p99_ms": max(
+                (c["handshake_ms"]["99"] for c in connected if c["handshake_ms"]), default=None
+            ),
             "processes": len(clients.procs),
         }
-        print(f"  {LAYER_NAMES[layer]} {sockets:,}: {connect['connected']:,} connected in {connect['seconds']:.1f} s"
-              + (f", failed: {connect['failed']}" if connect["failed"] else ""), flush=True)
+        print(
+            f"  {LAYER_NAMES[layer]} {sockets:,}: {connect['connected']:,} connected in {connect['seconds']:.1f} s"
+            + (f", failed: {connect['failed']}" if connect["failed"] else ""),
+            flush=True,
+        )
         settle(server.process.pid)
         rss_idle = rss_mib(server.process.pid)
         if args.py_spy:
-            profile = Profile(args.py_spy, server.process.pid, work_dir / f"{name}.pyspy.txt", native=args.py_spy_native)
+            profile = Profile(
+                args.py_spy,
+                server.process.pid,
+                work_dir / f"{name}.pyspy.txt",
+                native=args.py_spy_native,
+            )
         for trigger in triggers:
-            run = SocketRun(layer, sockets, trigger, connect, {"before": rss_before, "idle": rss_idle})
+            run = SocketRun(
+                layer, sockets, trigger, connect, {"before": rss_before, "idle": rss_idle}
+            )
             for _ in range(args.socket_rounds):
                 expected = connect["connected"]
-                r = one_round(server, clients, trigger, next(quantities), staff=staff, direct=direct,
-                              timeout=args.socket_timeout, expected=expected)
+                r = one_round(
+                    server,
+                    clients,
+                    trigger,
+                    next(quantities),
+                    staff=staff,
+                    direct=direct,
+                    timeout=args.socket_timeout,
+                    expected=expected,
+                )
                 run.rounds.append(r)
                 print("  " + round_line(run, r), flush=True)
                 if "gc-log" in args.socket_whatif:
@@ -437,7 +592,9 @@ def one_size(layer: str, sockets: int, args, *, sqlite: Path, staff: dict, work_
             profile.stop()
             summary = profile_summary(profile.output)
             (work_dir / f"{name}.pyspy-summary.txt").write_text("\n".join(summary) + "\n")
-            print("  py-spy: " + str(profile.output) + "\n  " + "\n  ".join(summary[:40]), flush=True)
+            print(
+                "  py-spy: " + str(profile.output) + "\n  " + "\n  ".join(summary[:40]), flush=True
+            )
         rss_after = rss_mib(server.process.pid)
         for run in runs:
             run.rss_mib["after"] = rss_after
@@ -484,14 +641,18 @@ def collections_during(log: Path, r: Round) -> str:
     if not found:
         return "collections during the round: none logged (generation 2, or over 10 ms)"
     return "collections during the round: " + "; ".join(
-        f"gen {e['generation']} {e['ms']:.0f} ms ({e['objects']:,} objects in it after)" for e in found)
+        f"gen {e['generation']} {e['ms']:.0f} ms ({e['objects']:,} objects in it after)"
+        for e in found
+    )
 
 
 def round_line(run: SocketRun, r: Round) -> str:
-    return (f"{LAYER_NAMES[run.layer]} {run.sockets:,} {r.trigger}: {r.received:,}/{r.expected:,} received, "
-            f"first {_ms(r.pct(0))} p50 {_ms(r.pct(50))} p99 {_ms(r.pct(99))} max {_ms(r.pct(100))} ms; "
-            f"answered {_ms(r.answered_ms)} ms; CPU ms server {r.cpu_ms['server']:.0f}, redis "
-            f"{r.cpu_ms['redis']:.0f}, clients {r.cpu_ms['clients']:.0f}; other CPU {100 * r.other_cpu:.0f}%")
+    return (
+        f"{LAYER_NAMES[run.layer]} {run.sockets:,} {r.trigger}: {r.received:,}/{r.expected:,} received, "
+        f"first {_ms(r.pct(0))} p50 {_ms(r.pct(50))} p99 {_ms(r.pct(99))} max {_ms(r.pct(100))} ms; "
+        f"answered {_ms(r.answered_ms)} ms; CPU ms server {r.cpu_ms['server']:.0f}, redis "
+        f"{r.cpu_ms['redis']:.0f}, clients {r.cpu_ms['clients']:.0f}; other CPU {100 * r.other_cpu:.0f}%"
+    )
 
 
 def measure(args, work_dir: Path) -> tuple[list[SocketRun], dict]:
@@ -502,14 +663,25 @@ def measure(args, work_dir: Path) -> tuple[list[SocketRun], dict]:
     sqlite = work_dir / "sockets.sqlite3"
     print(f"sockets: preparing {sqlite}", flush=True)
     setup = prepare_database(sqlite)
-    quantities = iter(range(10_000, 1_000_000))  # a new quantity per broadcast: the clients tell rounds apart by it
+    quantities = iter(
+        range(10_000, 1_000_000)
+    )  # a new quantity per broadcast: the clients tell rounds apart by it
     runs, skipped = [], []
     for layer in args.socket_layers:
-        staff = json.loads(_run(["-m", "bench.socketprep", "staff"], layer_env(layer, sqlite), timeout=120))
+        staff = json.loads(
+            _run(["-m", "bench.socketprep", "staff"], layer_env(layer, sqlite), timeout=120)
+        )
         for i, sockets in enumerate(args.socket_counts):
             print(f"sockets: {LAYER_NAMES[layer]}, {sockets:,} sockets", flush=True)
-            size_runs = one_size(layer, sockets, args, sqlite=sqlite, staff=staff, work_dir=work_dir,
-                                 quantities=quantities)
+            size_runs = one_size(
+                layer,
+                sockets,
+                args,
+                sqlite=sqlite,
+                staff=staff,
+                work_dir=work_dir,
+                quantities=quantities,
+            )
             runs += size_runs
             api = next((r for r in size_runs if r.trigger == API), size_runs[0])
             why = None
@@ -517,18 +689,23 @@ def measure(args, work_dir: Path) -> tuple[list[SocketRun], dict]:
                 why = f"at {sockets:,} not every socket connected and received"
             elif api.headline.pct(99) > args.socket_give_up * 1000:
                 why = f"p99 at {sockets:,} was {api.headline.pct(99) / 1000:.1f} s (over --socket-give-up {args.socket_give_up:g} s)"
-            if why and args.socket_counts[i + 1:]:
-                skipped.append((layer, args.socket_counts[i + 1:], why))
-                print(f"  {LAYER_NAMES[layer]}: not measuring {', '.join(f'{n:,}' for n in args.socket_counts[i + 1:])}: "
-                      f"{why}", flush=True)
+            if why and args.socket_counts[i + 1 :]:
+                skipped.append((layer, args.socket_counts[i + 1 :], why))
+                print(
+                    f"  {LAYER_NAMES[layer]}: not measuring {', '.join(f'{n:,}' for n in args.socket_counts[i + 1 :])}: "
+                    f"{why}",
+                    flush=True,
+                )
                 break
     return runs, {"setup": setup, "open_files": limit, "skipped": skipped}
 
 
 def table(runs: list[SocketRun]) -> str:
     rows = [
-        "| layer | trigger | N | connected | received (fewest in a round) | p50 ms | p99 ms | max ms | "
-        "p99 ms, each round | server RSS MiB |",
+        (
+            "| layer | trigger | N | connected | received (fewest in a round) | p50 ms | p99 ms | max ms | "
+            "p99 ms, each round | server RSS MiB |"
+        ),
         "|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for run in runs:
@@ -538,16 +715,21 @@ def table(runs: list[SocketRun]) -> str:
         closed = ", ".join(f"{n} × {k}" for k, n in run.rounds[-1].closed.items())
         rows.append(
             f"| {LAYER_NAMES[run.layer]} | {run.trigger} | {run.sockets:,} | {run.connect['connected']:,}"
-            + (f" (failed: {failed})" if failed else "") + (f" (closed later: {closed})" if closed else "")
+            + (f" (failed: {failed})" if failed else "")
+            + (f" (closed later: {closed})" if closed else "")
             + f" | {received:,} | {_ms(h.pct(50))} | {_ms(h.pct(99))} | {_ms(h.pct(100))} | "
-            + " / ".join(_ms(r.pct(99)) for r in run.rounds) + f" | {run.rss_mib['idle']:.0f} |")
+            + " / ".join(_ms(r.pct(99)) for r in run.rounds)
+            + f" | {run.rss_mib['idle']:.0f} |"
+        )
     return "\n".join(rows)
 
 
 def machine_table(runs: list[SocketRun]) -> str:
     rows = [
-        "| layer | trigger | N | first ms | trigger answered ms | server CPU ms | µs per socket | Redis CPU ms | "
-        "client CPU ms | other CPU | connect s (handshake p50 / p99 ms) | RSS MiB: before / idle / after | KiB per socket |",
+        (
+            "| layer | trigger | N | first ms | trigger answered ms | server CPU ms | µs per socket | Redis CPU ms | "
+            "client CPU ms | other CPU | connect s (handshake p50 / p99 ms) | RSS MiB: before / idle / after | KiB per socket |"
+        ),
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     for run in runs:
@@ -557,31 +739,53 @@ def machine_table(runs: list[SocketRun]) -> str:
             f"{h.cpu_ms['server']:,.0f} | {1000 * h.cpu_ms['server'] / run.sockets:.0f} | {h.cpu_ms['redis']:.0f} | "
             f"{h.cpu_ms['clients']:,.0f} | {100 * h.other_cpu:.0f}% | {c['seconds']:.1f} "
             f"({_ms(c['handshake_p50_ms'])} / {_ms(c['handshake_p99_ms'])}) | {m['before']:.0f} / {m['idle']:.0f} / "
-            f"{m.get('after', 0):.0f} | {1024 * (m['idle'] - m['before']) / run.sockets:.0f} |")
+            f"{m.get('after', 0):.0f} | {1024 * (m['idle'] - m['before']) / run.sockets:.0f} |"
+        )
     return "\n".join(rows)
 
 
 def earlier_table(runs: list[SocketRun]) -> str:
     sizes = sorted({n for by_n in EARLIER.values() for n in by_n} | {r.sockets for r in runs})
-    rows = ["| daphne / layer | " + " | ".join(f"{n:,}" for n in sizes) + " |",
-            "|---|" + "---:|" * len(sizes)]
+    rows = [
+        "| daphne / layer | " + " | ".join(f"{n:,}" for n in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
     for layer in (MEMORY, REDIS):
-        rows.append(f"| {LAYER_NAMES[layer]}, DESIGN.md | "
-                    + " | ".join("/".join(f"{v:,}" for v in EARLIER[layer][n]) if n in EARLIER[layer] else "–"
-                                 for n in sizes) + " |")
+        rows.append(
+            f"| {LAYER_NAMES[layer]}, DESIGN.md | "
+            + " | ".join(
+                "/".join(f"{v:,}" for v in EARLIER[layer][n]) if n in EARLIER[layer] else "–"
+                for n in sizes
+            )
+            + " |"
+        )
         for trigger in (API, DIRECT):
             by_n = {r.sockets: r for r in runs if r.layer == layer and r.trigger == trigger}
             if by_n:
-                rows.append(f"| {LAYER_NAMES[layer]}, this run ({trigger}) | "
-                            + " | ".join(f"{_ms(by_n[n].headline.pct(50))}/{_ms(by_n[n].headline.pct(99))}"
-                                         if n in by_n else "–" for n in sizes) + " |")
+                rows.append(
+                    f"| {LAYER_NAMES[layer]}, this run ({trigger}) | "
+                    + " | ".join(
+                        f"{_ms(by_n[n].headline.pct(50))}/{_ms(by_n[n].headline.pct(99))}"
+                        if n in by_n
+                        else "–"
+                        for n in sizes
+                    )
+                    + " |"
+                )
     return "\n".join(rows)
 
 
 def targets(runs: list[SocketRun]) -> list[str]:
     lines = []
     for layer in (MEMORY, REDIS):
-        run = next((r for r in runs if r.layer == layer and r.sockets == TARGET_SOCKETS and r.trigger == API), None)
+        run = next(
+            (
+                r
+                for r in runs
+                if r.layer == layer and r.sockets == TARGET_SOCKETS and r.trigger == API
+            ),
+            None,
+        )
         if run is None:
             continue
         p99s = [r.pct(99) for r in run.rounds]
@@ -589,9 +793,15 @@ def targets(runs: list[SocketRun]) -> list[str]:
         lines.append(
             f"- {TARGET_SOCKETS:,} sockets on one process receive a broadcast with p99 under {TARGET_P99_MS} ms, "
             f"{LAYER_NAMES[layer]} layer, staff API trigger: **{'met' if met else 'not met'}** (p99 "
-            + " / ".join(f"{p:,.0f}" for p in p99s) + f" ms in {len(p99s)} rounds; "
-            + (f"all {run.sockets:,} connected and received every round" if run.holds
-               else "NOT every socket connected and received") + ").")
+            + " / ".join(f"{p:,.0f}" for p in p99s)
+            + f" ms in {len(p99s)} rounds; "
+            + (
+                f"all {run.sockets:,} connected and received every round"
+                if run.holds
+                else "NOT every socket connected and received"
+            )
+            + ")."
+        )
     return lines
 
 
@@ -599,7 +809,16 @@ def package_versions() -> dict[str, str]:
     import platform
 
     found = {"Python": platform.python_version()}
-    for package in ("Django", "channels", "channels-redis", "redis", "daphne", "Twisted", "autobahn", "websockets"):
+    for package in (
+        "Django",
+        "channels",
+        "channels-redis",
+        "redis",
+        "daphne",
+        "Twisted",
+        "autobahn",
+        "websockets",
+    ):
         try:
             found[package] = version(package)
         except Exception:  # noqa: BLE001 - not installed
@@ -611,7 +830,9 @@ def package_versions() -> dict[str, str]:
     return found
 
 
-def section(runs: list[SocketRun], *, command: str, date: str, settings: dict[str, str], skipped) -> str:
+def section(
+    runs: list[SocketRun], *, command: str, date: str, settings: dict[str, str], skipped
+) -> str:
     from bench.report import machine
 
     out = [
@@ -621,31 +842,39 @@ def section(runs: list[SocketRun], *, command: str, date: str, settings: dict[st
         "",
         table(runs),
         "",
-        *[f"- {LAYER_NAMES[layer]}: not measured at {', '.join(f'{n:,}' for n in sizes)}: {why}."
-          for layer, sizes, why in skipped],
+        *[
+            f"- {LAYER_NAMES[layer]}: not measured at {', '.join(f'{n:,}' for n in sizes)}: {why}."
+            for layer, sizes, why in skipped
+        ],
         "",
         "### Target",
         "",
         *targets(runs),
         "",
-        "N: sockets open to /ws/inventory/ on one daphne process; received: sockets that got the "
-        "broadcast (within --socket-timeout); p50/p99/max: time from the trigger to each socket's "
-        "receipt, over the N sockets, for the median round by p99 (the p99 of every round is in the "
-        "next column); server RSS: the daphne process with the N sockets connected and idle. "
-        "Triggers: api = PUT /api/staff/stock with a staff JWT (the app's own path: the stock "
-        "change commits, then on_commit sends it to group \"inventory\"), t0 just before the request; "
-        "direct = group_send of the same event by another process (Redis only), t0 just before it.",
+        (
+            "N: sockets open to /ws/inventory/ on one daphne process; received: sockets that got the "
+            "broadcast (within --socket-timeout); p50/p99/max: time from the trigger to each socket's "
+            "receipt, over the N sockets, for the median round by p99 (the p99 of every round is in the "
+            "next column); server RSS: the daphne process with the N sockets connected and idle. "
+            "Triggers: api = PUT /api/staff/stock with a staff JWT (the app's own path: the stock "
+            'change commits, then on_commit sends it to group "inventory"), t0 just before the request; '
+            "direct = group_send of the same event by another process (Redis only), t0 just before it."
+        ),
         "",
-        "Where the time and memory went (the median round): first = the first socket's receipt; "
-        "trigger answered = the PUT's answer, or group_send's return; CPU = CPU time of the server "
-        "(all threads), Redis and the client processes from just before t0 until every socket "
-        "had it; µs per socket = server CPU / N; other CPU: processes other than these "
-        "(bench/quiet.py); KiB per socket = (idle RSS - RSS before the sockets) / N:",
+        (
+            "Where the time and memory went (the median round): first = the first socket's receipt; "
+            "trigger answered = the PUT's answer, or group_send's return; CPU = CPU time of the server "
+            "(all threads), Redis and the client processes from just before t0 until every socket "
+            "had it; µs per socket = server CPU / N; other CPU: processes other than these "
+            "(bench/quiet.py); KiB per socket = (idle RSS - RSS before the sockets) / N:"
+        ),
         "",
         machine_table(runs),
         "",
-        "Against DESIGN.md's earlier figures (\"Serving\": one group_send to N clients on one "
-        "daphne process, p50/p99 ms):",
+        (
+            'Against DESIGN.md\'s earlier figures ("Serving": one group_send to N clients on one '
+            "daphne process, p50/p99 ms):"
+        ),
         "",
         earlier_table(runs),
         "",

@@ -30,7 +30,9 @@ from config.asgi import application  # noqa: F401 - served from here
 CHOICES = ("gc-freeze", "gc-off", "gc-log", "pubsub")
 WHATIF = [w for w in os.environ.get("BENCH_WHATIF", "").split(",") if w]
 if set(WHATIF) - set(CHOICES):
-    raise SystemExit(f"BENCH_WHATIF: unknown {sorted(set(WHATIF) - set(CHOICES))}; choose from {CHOICES}")
+    raise SystemExit(
+        f"BENCH_WHATIF: unknown {sorted(set(WHATIF) - set(CHOICES))}; choose from {CHOICES}"
+    )
 
 if "gc-freeze" in WHATIF:
     gc.collect()
@@ -47,9 +49,19 @@ def _log_collection(phase: str, info: dict) -> None:
         return
     took = time.perf_counter() - _started[0]
     if info["generation"] == 2 or took > 0.010:
-        sys.stderr.write("bench-gc " + json.dumps({
-            "at": time.time(), "generation": info["generation"], "ms": round(1000 * took, 1),
-            "collected": info["collected"], "objects": len(gc.get_objects(info["generation"]))}) + "\n")
+        sys.stderr.write(
+            "bench-gc "
+            + json.dumps(
+                {
+                    "at": time.time(),
+                    "generation": info["generation"],
+                    "ms": round(1000 * took, 1),
+                    "collected": info["collected"],
+                    "objects": len(gc.get_objects(info["generation"])),
+                }
+            )
+            + "\n"
+        )
         sys.stderr.flush()
 
 

@@ -17,7 +17,14 @@ class CartAdmin(admin.ModelAdmin):
     list_display = ("id", "user", "coupon", "points_to_redeem", "updated_at")
     search_fields = ("user__email", "user__username")
     list_select_related = ("user", "coupon")
-    readonly_fields = ("user", "session_key", "coupon", "points_to_redeem", "created_at", "updated_at")
+    readonly_fields = (
+        "user",
+        "session_key",
+        "coupon",
+        "points_to_redeem",
+        "created_at",
+        "updated_at",
+    )
     inlines = [CartItemInline]
 
     def has_add_permission(self, request):

@@ -64,10 +64,15 @@ class CartItemView(CartAPIView):
 
     # PATCH takes the same whole body as PUT: not a partial update, whatever the generator assumes.
     @extend_schema(
-        request={"application/json": {
-            "type": "object", "required": ["quantity"],
-            "properties": {"quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY}},
-        }},
+        request={
+            "application/json": {
+                "type": "object",
+                "required": ["quantity"],
+                "properties": {
+                    "quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY}
+                },
+            }
+        },
         responses=CartSerializer,
     )
     def patch(self, request, item_id: int):

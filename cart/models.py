@@ -14,10 +14,16 @@ class Cart(models.Model):
     """A signed-in user's cart, or an anonymous visitor's (by session) until they sign in."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cart",
     )
     session_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    coupon = models.ForeignKey(
+        Coupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     points_to_redeem = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -25,7 +31,8 @@ class Cart(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(session_key__isnull=False), name="cart_has_an_owner"
+                condition=Q(user__isnull=False) | Q(session_key__isnull=False),
+                name="cart_has_an_owner",
             ),
         ]
 
@@ -42,9 +49,12 @@ class CartItem(models.Model):
     class Meta:
         ordering = ["added_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_one_row_per_variant"),
+            models.UniqueConstraint(
+                fields=["cart", "variant"], name="cart_item_one_row_per_variant"
+            ),
             models.CheckConstraint(
-                condition=Q(quantity__gte=1, quantity__lte=MAX_QUANTITY), name="cart_item_quantity_1_to_99"
+                condition=Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
+                name="cart_item_quantity_1_to_99",
             ),
         ]
 
@@ -57,7 +67,9 @@ class CheckoutSession(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="checkouts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     items = models.JSONField()
     totals = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)

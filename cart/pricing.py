@@ -109,7 +109,14 @@ def compute(
     )
 
 
-def refund(*, paid_for_goods: Decimal, subtotal: Decimal, returned_value: Decimal, refunded_so_far: Decimal, completes_order: bool) -> Decimal:
+def refund(
+    *,
+    paid_for_goods: Decimal,
+    subtotal: Decimal,
+    returned_value: Decimal,
+    refunded_so_far: Decimal,
+    completes_order: bool,
+) -> Decimal:
     """What a return gives back: the returned units' share of what was paid for goods and tax
     (the order's own discounts followed; shipping is not refunded). The return that completes
     the order gets exactly what is left, so the refunds add up to the cent."""

@@ -34,7 +34,9 @@ class CartItemSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(source="item.quantity")
     price = serializers.DecimalField(max_digits=10, decimal_places=2, source="unit_price")
     subtotal = serializers.DecimalField(max_digits=10, decimal_places=2)
-    problem = serializers.CharField(allow_null=True, help_text="unavailable, out_of_stock or insufficient_stock")
+    problem = serializers.CharField(
+        allow_null=True, help_text="unavailable, out_of_stock or insufficient_stock"
+    )
     available = serializers.IntegerField(allow_null=True)
 
     def get_product_image(self, line) -> str | None:

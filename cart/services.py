@@ -127,7 +127,9 @@ def _variant_for(product: Product, *, color: str, size: str) -> ProductVariant:
     for variant in variants:
         if variant.color.lower() == color.lower() and variant.size.lower() == size.lower():
             return variant
-    raise ValidationError({"size": [f"{product.name} isn't made in {color} {size}.".replace("  ", " ")]})
+    raise ValidationError(
+        {"size": [f"{product.name} isn't made in {color} {size}.".replace("  ", " ")]}
+    )
 
 
 def _check_quantity(quantity: int) -> None:
@@ -139,16 +141,23 @@ def _check_stock(variant: ProductVariant, quantity: int) -> None:
     if quantity > variant.stock:
         options = ", ".join(p for p in (variant.color, variant.size) if p)
         what = f"{variant.product.name} ({options})" if options else variant.product.name
-        message = f"Only {variant.stock} left of {what}." if variant.stock else f"{what} is sold out."
+        message = (
+            f"Only {variant.stock} left of {what}." if variant.stock else f"{what} is sold out."
+        )
         raise InsufficientStock(message, available=variant.stock)
 
 
 @transaction.atomic
-def add_item(*, cart: Cart, product_id: int, quantity: int, color: str = "", size: str = "") -> CartItem:
+def add_item(
+    *, cart: Cart, product_id: int, quantity: int, color: str = "", size: str = ""
+) -> CartItem:
     _check_quantity(quantity)
     product = (
-        Product.objects.active().filter(pk=product_id)
-        .prefetch_related(Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "id")))
+        Product.objects.active()
+        .filter(pk=product_id)
+        .prefetch_related(
+            Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "id"))
+        )
         .first()
     )
     if product is None:
@@ -297,7 +306,9 @@ def priced_cart(cart: Cart, *, user, with_images: bool = True) -> PricedCart:
         coupon = cart.coupon
         try:
             loyalty.check_coupon(coupon, user=user, subtotal=subtotal)
-            coupon_terms = pricing.CouponTerms(coupon.discount_type, coupon.discount_value, coupon.max_discount)
+            coupon_terms = pricing.CouponTerms(
+                coupon.discount_type, coupon.discount_value, coupon.max_discount
+            )
         except loyalty.CouponError as problem:
             coupon_problem = problem
     points, points_problem = 0, None
@@ -309,7 +320,13 @@ def priced_cart(cart: Cart, *, user, with_images: bool = True) -> PricedCart:
             points_problem = f"You have {balance} points now; {points} are used."
     tier_rate = BY_NAME[loyalty.tier_of(user)].rate if signed_in else BY_NAME["bronze"].rate
     totals = pricing.compute(buyable, coupon=coupon_terms, tier_rate=tier_rate, points=points)
-    return PricedCart(cart=cart, lines=lines, totals=totals, coupon_problem=coupon_problem, points_problem=points_problem)
+    return PricedCart(
+        cart=cart,
+        lines=lines,
+        totals=totals,
+        coupon_problem=coupon_problem,
+        points_problem=points_problem,
+    )
 
 
 @transaction.atomic
@@ -324,7 +341,9 @@ def start_checkout(*, cart: Cart, user) -> CheckoutSession:
         name = line.item.variant.product.name
         raise CartNeedsAttention(
             f"{name} can't be bought as it is in your cart ({line.problem.replace('_', ' ')}).",
-            item_id=line.item.pk, problem=line.problem, available=line.available,
+            item_id=line.item.pk,
+            problem=line.problem,
+            available=line.available,
         )
     if priced.coupon_problem is not None:
         raise priced.coupon_problem
@@ -352,13 +371,14 @@ def item_count(*, user=None, session=None) -> int:
     return sum(cart.items.values_list("quantity", flat=True))
 
 
-
 def delete_abandoned_carts(*, empty_days: int, anonymous_days: int) -> int:
     """Empty carts untouched for ``empty_days`` and visitors' carts untouched for
     ``anonymous_days`` go; a signed-in user's cart with items in it stays."""
     now = timezone.now()
     empty = Cart.objects.filter(items__isnull=True, updated_at__lt=now - timedelta(days=empty_days))
-    anonymous = Cart.objects.filter(user__isnull=True, updated_at__lt=now - timedelta(days=anonymous_days))
+    anonymous = Cart.objects.filter(
+        user__isnull=True, updated_at__lt=now - timedelta(days=anonymous_days)
+    )
     deleted = Cart.objects.filter(pk__in=empty.values("pk")).delete()[1].get("cart.Cart", 0)
     deleted += anonymous.delete()[1].get("cart.Cart", 0)
     return deleted

@@ -66,7 +66,11 @@ def update(request, item_id: int):
 
 @require_POST
 def remove(request, item_id: int):
-    attempt(request, lambda: services.remove_item(cart=_cart(request), item_id=item_id), "Removed from your cart.")
+    attempt(
+        request,
+        lambda: services.remove_item(cart=_cart(request), item_id=item_id),
+        "Removed from your cart.",
+    )
     return redirect("cart:cart")
 
 

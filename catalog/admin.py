@@ -3,8 +3,7 @@ other stock change; products are re-indexed for search when saved."""
 
 from django.contrib import admin, messages
 from django.db.models import Sum
-from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from catalog import search, stock
@@ -28,7 +27,11 @@ class StockStatusFilter(admin.SimpleListFilter):
     parameter_name = "stock_status"
 
     def lookups(self, request, model_admin):
-        return [("in_stock", "In stock"), ("low_stock", "Low stock"), ("out_of_stock", "Out of stock")]
+        return [
+            ("in_stock", "In stock"),
+            ("low_stock", "Low stock"),
+            ("out_of_stock", "Out of stock"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "in_stock":
@@ -145,8 +148,9 @@ class StockLevelAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        stock.set_stock_level(sku=obj.variant.sku, location_id=obj.location_id, quantity=obj.quantity)
-
+        stock.set_stock_level(
+            sku=obj.variant.sku, location_id=obj.location_id, quantity=obj.quantity
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # set the quantity to 0 instead, through the stock service
@@ -169,7 +173,17 @@ class StockLocationAdmin(admin.ModelAdmin):
 @admin.register(InventorySyncRun)
 class InventorySyncRunAdmin(JobsAdminMixin, admin.ModelAdmin):
     list_display = ("started_at", "source", "rows", "applied", "unchanged", "skipped", "failure")
-    readonly_fields = ("source", "started_at", "finished_at", "rows", "applied", "unchanged", "skipped", "errors", "failure")
+    readonly_fields = (
+        "source",
+        "started_at",
+        "finished_at",
+        "rows",
+        "applied",
+        "unchanged",
+        "skipped",
+        "errors",
+        "failure",
+    )
 
     def has_add_permission(self, request):
         return False
@@ -180,7 +194,15 @@ class InventorySyncRunAdmin(JobsAdminMixin, admin.ModelAdmin):
 
 @admin.register(LowStockAlert)
 class LowStockAlertAdmin(JobsAdminMixin, admin.ModelAdmin):
-    list_display = ("variant", "product_name", "quantity", "current_stock", "status", "created_at", "resolved_at")
+    list_display = (
+        "variant",
+        "product_name",
+        "quantity",
+        "current_stock",
+        "status",
+        "created_at",
+        "resolved_at",
+    )
     list_filter = ("status",)
     list_select_related = ("variant__product",)
     search_fields = ("variant__sku", "variant__product__name")

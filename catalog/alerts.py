@@ -32,7 +32,11 @@ def check_low_stock(*, threshold: int | None = None) -> dict:
 
 
 def _tell_staff(alerts: list[LowStockAlert], threshold: int) -> None:
-    recipients = list(User.objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True))
+    recipients = list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
     if not recipients:
         return
     shown = alerts[:50]

@@ -1,10 +1,10 @@
 """Catalog API: products, search, inventory; categories and brands; staff stock and locations."""
 
-from django.urls import re_path
 import json
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import re_path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -46,9 +46,14 @@ def cached_answer(request, body: bytes) -> HttpResponse:
 PRICE_BOUND = {"type": "number", "minimum": 0, "maximum": 99_999_999.99}
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("min_price", PRICE_BOUND), OpenApiParameter("max_price", PRICE_BOUND),
-]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("min_price", PRICE_BOUND),
+            OpenApiParameter("max_price", PRICE_BOUND),
+        ]
+    )
+)
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     filter_backends = [DjangoFilterBackend]
@@ -63,7 +68,11 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
     # Reads come from catalog.response_cache; errors (a 400, a 404) are raised, never cached.
-    @extend_schema(parameters=[OpenApiParameter(name, str, description=text) for name, text in SLUG_PARAMETERS.items()])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, description=text) for name, text in SLUG_PARAMETERS.items()
+        ]
+    )
     def list(self, request, *args, **kwargs):
         def build():
             if not request.query_params.get("search", "").strip():
@@ -71,7 +80,9 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
             with search.index_scans_preferred():
                 return super(ProductViewSet, self).list(request, *args, **kwargs).data
 
-        return cached_answer(request, response_cache.listing("list", request.query_params.dict(), build))
+        return cached_answer(
+            request, response_cache.listing("list", request.query_params.dict(), build)
+        )
 
     def retrieve(self, request, *args, **kwargs):
         def build():
@@ -90,7 +101,10 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         params.is_valid(raise_exception=True)
         text, limit = params.validated_data["q"], params.validated_data["limit"]
         return cached_answer(
-            request, response_cache.listing("search", {"q": text, "limit": str(limit)}, lambda: self._search(text, limit))
+            request,
+            response_cache.listing(
+                "search", {"q": text, "limit": str(limit)}, lambda: self._search(text, limit)
+            ),
         )
 
     @staticmethod
@@ -98,7 +112,11 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         query = search.parse(text)
         with search.index_scans_preferred():
             results = search.ranked(active_products(), query, limit=limit)
-            count = len(results) if len(results) < limit else search.search(active_products(), query).count()
+            count = (
+                len(results)
+                if len(results) < limit
+                else search.search(active_products(), query).count()
+            )
         body = {
             "query": text,
             "corrected_query": query.corrected_text,
@@ -108,19 +126,32 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         return SearchResponseSerializer(body).data
 
     @extend_schema(
-        parameters=[OpenApiParameter("variant_id", OpenApiTypes.INT, description="One variant only.")],
+        parameters=[
+            OpenApiParameter("variant_id", OpenApiTypes.INT, description="One variant only.")
+        ],
         responses=InventorySerializer,
     )
     @action(
-        detail=False, url_path=r"inventory/(?P<product_id>\d+)", filter_backends=[], pagination_class=None
+        detail=False,
+        url_path=r"inventory/(?P<product_id>\d+)",
+        filter_backends=[],
+        pagination_class=None,
     )
     def inventory(self, request, product_id):
         variant_id = request.query_params.get("variant_id")
         if variant_id is not None and not (variant_id.isdigit() and len(variant_id) <= 18):
-            return Response(self._inventory(int(product_id), variant_id))  # refused: not worth a cache key
-        return cached_answer(request, response_cache.product(
-            "inventory", int(product_id), lambda: self._inventory(int(product_id), variant_id), variant_id=variant_id,
-        ))
+            return Response(
+                self._inventory(int(product_id), variant_id)
+            )  # refused: not worth a cache key
+        return cached_answer(
+            request,
+            response_cache.product(
+                "inventory",
+                int(product_id),
+                lambda: self._inventory(int(product_id), variant_id),
+                variant_id=variant_id,
+            ),
+        )
 
     @staticmethod
     def _inventory(product_id: int, variant_id: str | None) -> dict:

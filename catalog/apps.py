@@ -9,18 +9,35 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from catalog import response_cache
-        from catalog.queries import forget_categories_and_brands
         from catalog.broadcast import broadcast_stock_change
-        from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, StockLocation
+        from catalog.models import (
+            Brand,
+            Category,
+            Product,
+            ProductImage,
+            ProductVariant,
+            StockLocation,
+        )
+        from catalog.queries import forget_categories_and_brands
         from catalog.search import prepare_connection
         from catalog.stock import stock_changed
 
         connection_created.connect(prepare_connection, dispatch_uid="catalog-sqlite-functions")
         stock_changed.connect(broadcast_stock_change, dispatch_uid="catalog-broadcast-stock")
-        stock_changed.connect(response_cache.forget_on_stock_change, dispatch_uid="catalog-cache-stock")
+        stock_changed.connect(
+            response_cache.forget_on_stock_change, dispatch_uid="catalog-cache-stock"
+        )
         for model in (Product, ProductVariant, ProductImage, Category, Brand, StockLocation):
             for signal in (post_save, post_delete):
-                signal.connect(response_cache.forget_on_edit, sender=model, dispatch_uid=f"catalog-cache-{model.__name__}")
+                signal.connect(
+                    response_cache.forget_on_edit,
+                    sender=model,
+                    dispatch_uid=f"catalog-cache-{model.__name__}",
+                )
         for model in (Category, Brand):
             for signal in (post_save, post_delete):
-                signal.connect(forget_categories_and_brands, sender=model, dispatch_uid=f"catalog-facets-{model.__name__}")
+                signal.connect(
+                    forget_categories_and_brands,
+                    sender=model,
+                    dispatch_uid=f"catalog-facets-{model.__name__}",
+                )

@@ -30,24 +30,155 @@ GEAR_COLORS = ["Black", "Grey", "Navy", "Olive", "Red"]
 
 # parent, name, noun in product names, brands, price range, colours, sizes
 CATEGORIES = [
-    ("Shoes", "Running Shoes", "Running Shoes", ["Nike", "Adidas", "Asics", "New Balance", "Brooks", "Hoka", "Saucony", "Puma"], (60, 220), SHOE_COLORS, SHOE_SIZES),
-    ("Shoes", "Trail Shoes", "Trail Shoes", ["Salomon", "Hoka", "Merrell", "Brooks", "Asics", "The North Face"], (80, 200), SHOE_COLORS, SHOE_SIZES),
-    ("Shoes", "Sneakers", "Sneakers", ["Nike", "Adidas", "Puma", "Reebok", "Vans", "Converse", "New Balance"], (45, 180), SHOE_COLORS, SHOE_SIZES),
-    ("Clothing", "T-Shirts", "T-Shirt", ["Nike", "Adidas", "Under Armour", "Uniqlo", "Patagonia", "Puma"], (15, 60), APPAREL_COLORS, APPAREL_SIZES),
-    ("Clothing", "Hoodies", "Hoodie", ["Nike", "Adidas", "Champion", "Under Armour", "The North Face", "Patagonia"], (35, 120), APPAREL_COLORS, APPAREL_SIZES),
-    ("Clothing", "Jackets", "Jacket", ["The North Face", "Patagonia", "Columbia", "Arc'teryx", "Salomon"], (70, 450), APPAREL_COLORS, APPAREL_SIZES),
-    ("Clothing", "Running Shorts", "Running Shorts", ["Nike", "Adidas", "Brooks", "Under Armour", "Saucony"], (20, 70), APPAREL_COLORS, APPAREL_SIZES),
-    ("Electronics", "Headphones", "Headphones", ["Sony", "Bose", "Apple", "JBL", "Sennheiser", "Anker"], (30, 450), TECH_COLORS, []),
-    ("Electronics", "Smartwatches", "Smartwatch", ["Apple", "Garmin", "Samsung", "Fitbit", "Coros"], (80, 800), TECH_COLORS, []),
-    ("Electronics", "Laptops", "Laptop", ["Apple", "Dell", "Lenovo", "HP", "Asus", "Samsung"], (450, 2800), TECH_COLORS, []),
-    ("Electronics", "Speakers", "Bluetooth Speaker", ["JBL", "Bose", "Sony", "Anker", "Ultimate Ears"], (25, 350), TECH_COLORS, []),
-    ("Accessories", "Backpacks", "Backpack", ["The North Face", "Patagonia", "Osprey", "Herschel", "Nike"], (35, 220), GEAR_COLORS, []),
-    ("Accessories", "Water Bottles", "Water Bottle", ["Hydro Flask", "Nalgene", "Stanley", "CamelBak"], (12, 55), GEAR_COLORS, []),
+    (
+        "Shoes",
+        "Running Shoes",
+        "Running Shoes",
+        ["Nike", "Adidas", "Asics", "New Balance", "Brooks", "Hoka", "Saucony", "Puma"],
+        (60, 220),
+        SHOE_COLORS,
+        SHOE_SIZES,
+    ),
+    (
+        "Shoes",
+        "Trail Shoes",
+        "Trail Shoes",
+        ["Salomon", "Hoka", "Merrell", "Brooks", "Asics", "The North Face"],
+        (80, 200),
+        SHOE_COLORS,
+        SHOE_SIZES,
+    ),
+    (
+        "Shoes",
+        "Sneakers",
+        "Sneakers",
+        ["Nike", "Adidas", "Puma", "Reebok", "Vans", "Converse", "New Balance"],
+        (45, 180),
+        SHOE_COLORS,
+        SHOE_SIZES,
+    ),
+    (
+        "Clothing",
+        "T-Shirts",
+        "T-Shirt",
+        ["Nike", "Adidas", "Under Armour", "Uniqlo", "Patagonia", "Puma"],
+        (15, 60),
+        APPAREL_COLORS,
+        APPAREL_SIZES,
+    ),
+    (
+        "Clothing",
+        "Hoodies",
+        "Hoodie",
+        ["Nike", "Adidas", "Champion", "Under Armour", "The North Face", "Patagonia"],
+        (35, 120),
+        APPAREL_COLORS,
+        APPAREL_SIZES,
+    ),
+    (
+        "Clothing",
+        "Jackets",
+        "Jacket",
+        ["The North Face", "Patagonia", "Columbia", "Arc'teryx", "Salomon"],
+        (70, 450),
+        APPAREL_COLORS,
+        APPAREL_SIZES,
+    ),
+    (
+        "Clothing",
+        "Running Shorts",
+        "Running Shorts",
+        ["Nike", "Adidas", "Brooks", "Under Armour", "Saucony"],
+        (20, 70),
+        APPAREL_COLORS,
+        APPAREL_SIZES,
+    ),
+    (
+        "Electronics",
+        "Headphones",
+        "Headphones",
+        ["Sony", "Bose", "Apple", "JBL", "Sennheiser", "Anker"],
+        (30, 450),
+        TECH_COLORS,
+        [],
+    ),
+    (
+        "Electronics",
+        "Smartwatches",
+        "Smartwatch",
+        ["Apple", "Garmin", "Samsung", "Fitbit", "Coros"],
+        (80, 800),
+        TECH_COLORS,
+        [],
+    ),
+    (
+        "Electronics",
+        "Laptops",
+        "Laptop",
+        ["Apple", "Dell", "Lenovo", "HP", "Asus", "Samsung"],
+        (450, 2800),
+        TECH_COLORS,
+        [],
+    ),
+    (
+        "Electronics",
+        "Speakers",
+        "Bluetooth Speaker",
+        ["JBL", "Bose", "Sony", "Anker", "Ultimate Ears"],
+        (25, 350),
+        TECH_COLORS,
+        [],
+    ),
+    (
+        "Accessories",
+        "Backpacks",
+        "Backpack",
+        ["The North Face", "Patagonia", "Osprey", "Herschel", "Nike"],
+        (35, 220),
+        GEAR_COLORS,
+        [],
+    ),
+    (
+        "Accessories",
+        "Water Bottles",
+        "Water Bottle",
+        ["Hydro Flask", "Nalgene", "Stanley", "CamelBak"],
+        (12, 55),
+        GEAR_COLORS,
+        [],
+    ),
 ]
 SERIES = [
-    "Air", "Zoom", "Ultra", "Pro", "Flex", "Trail", "Street", "Classic", "Lite", "Max", "Boost",
-    "Swift", "Storm", "Peak", "Core", "Edge", "Nova", "Pulse", "Vapor", "Terra", "Glide",
-    "Summit", "Aero", "Volt", "Cloud", "Echo", "Prime", "Ridge", "Tempo", "Venture",
+    "Air",
+    "Zoom",
+    "Ultra",
+    "Pro",
+    "Flex",
+    "Trail",
+    "Street",
+    "Classic",
+    "Lite",
+    "Max",
+    "Boost",
+    "Swift",
+    "Storm",
+    "Peak",
+    "Core",
+    "Edge",
+    "Nova",
+    "Pulse",
+    "Vapor",
+    "Terra",
+    "Glide",
+    "Summit",
+    "Aero",
+    "Volt",
+    "Cloud",
+    "Echo",
+    "Prime",
+    "Ridge",
+    "Tempo",
+    "Venture",
 ]
 DESCRIPTIONS = [
     "Built for everyday use with durable materials and a comfortable fit.",
@@ -118,12 +249,18 @@ def _categories() -> list[tuple[Category, tuple]]:
 def _seed_batch(rng, count, offset, categories, brands, locations, now) -> set[str]:
     product_rows, plans = [], []
     for n in range(offset, offset + count):
-        category, (parent_name, _, noun, brand_names, (low, high), palette, sizes) = rng.choice(categories)
+        category, (parent_name, _, noun, brand_names, (low, high), palette, sizes) = rng.choice(
+            categories
+        )
         brand = brands[rng.choice(brand_names)]
         name = f"{brand.name} {rng.choice(SERIES)} {rng.choice(SERIES)} {rng.randint(1, 9)} {noun}"
         slug = f"{slugify(name)}-{n + 1}"
         colors = rng.sample(palette, k=rng.randint(1, 3))
-        variant_sizes = sorted(rng.sample(sizes, k=min(len(sizes), rng.randint(3, 4))), key=sizes.index) if sizes else [""]
+        variant_sizes = (
+            sorted(rng.sample(sizes, k=min(len(sizes), rng.randint(3, 4))), key=sizes.index)
+            if sizes
+            else [""]
+        )
         product_rows.append(
             Product(
                 name=name,
@@ -143,7 +280,9 @@ def _seed_batch(rng, count, offset, categories, brands, locations, now) -> set[s
         plans.append((colors, variant_sizes))
     created = Product.objects.bulk_create(product_rows, batch_size=500)
     if created and created[0].pk is None:  # backends that don't return ids
-        by_slug = dict(Product.objects.filter(slug__in=[p.slug for p in created]).values_list("slug", "pk"))
+        by_slug = dict(
+            Product.objects.filter(slug__in=[p.slug for p in created]).values_list("slug", "pk")
+        )
         for product in created:
             product.pk = by_slug[product.slug]
 
@@ -152,19 +291,36 @@ def _seed_batch(rng, count, offset, categories, brands, locations, now) -> set[s
         words.update(search.words_of(product.name))
         words.update(search.words_of(product.search_extra))
         for number in range(1, rng.randint(1, 2) + 1):
-            images.append(ProductImage(product=product, url=image_url(product.slug, number), alt_text=product.name, position=number))
+            images.append(
+                ProductImage(
+                    product=product,
+                    url=image_url(product.slug, number),
+                    alt_text=product.name,
+                    position=number,
+                )
+            )
         position = 0
         for color in colors:
             for size in variant_sizes:
                 position += 1
                 code = "-".join(slugify(part).upper() for part in (color, size) if part)
                 variants.append(
-                    ProductVariant(product=product, sku=f"SKU-{product.pk:06d}-{code}", color=color, size=size, position=position)
+                    ProductVariant(
+                        product=product,
+                        sku=f"SKU-{product.pk:06d}-{code}",
+                        color=color,
+                        size=size,
+                        position=position,
+                    )
                 )
     ProductImage.objects.bulk_create(images, batch_size=1000)
     variants = ProductVariant.objects.bulk_create(variants, batch_size=1000)
     if variants and variants[0].pk is None:
-        by_sku = dict(ProductVariant.objects.filter(sku__in=[v.sku for v in variants]).values_list("sku", "pk"))
+        by_sku = dict(
+            ProductVariant.objects.filter(sku__in=[v.sku for v in variants]).values_list(
+                "sku", "pk"
+            )
+        )
         for variant in variants:
             variant.pk = by_sku[variant.sku]
 
@@ -179,7 +335,11 @@ def _seed_batch(rng, count, offset, categories, brands, locations, now) -> set[s
             elif roll < 0.2:
                 quantity = rng.randint(1, 4)
             else:
-                quantity = rng.randint(5, 60) if location.kind == StockLocation.Kind.WAREHOUSE else rng.randint(0, 15)
+                quantity = (
+                    rng.randint(5, 60)
+                    if location.kind == StockLocation.Kind.WAREHOUSE
+                    else rng.randint(0, 15)
+                )
             levels.append(StockLevel(variant=variant, location=location, quantity=quantity))
     stock.load_levels(levels)
     return words

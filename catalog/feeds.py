@@ -13,9 +13,10 @@ import io
 import json
 import random
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Protocol
 
 import structlog
 from django.conf import settings
@@ -55,7 +56,7 @@ class FileFeed:
     def _text(self) -> str:
         try:
             if self.source.startswith(("http://", "https://")):
-                with urllib.request.urlopen(self.source, timeout=30) as response:  # noqa: S310 - staff-set URL
+                with urllib.request.urlopen(self.source, timeout=30) as response:
                     return response.read().decode("utf-8-sig")
             return Path(self.source).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -72,7 +73,9 @@ class FileFeed:
         reader = csv.DictReader(io.StringIO(text))
         header = [name.strip().lower() for name in reader.fieldnames or []]
         if not set(FIELDS) <= set(header):
-            raise FeedError(f"The CSV header must be {','.join(FIELDS)}; it is {','.join(header) or 'empty'}.")
+            raise FeedError(
+                f"The CSV header must be {','.join(FIELDS)}; it is {','.join(header) or 'empty'}."
+            )
         reader.fieldnames = header
         for number, row in enumerate(reader, start=2):
             yield FeedRow(number, *(str(row.get(f) or "").strip() for f in FIELDS))
@@ -100,8 +103,16 @@ class DemoFeed:
 
     def rows(self) -> Iterator[FeedRow]:
         ids = list(StockLevel.objects.values_list("pk", flat=True))
-        chosen = self.rng.sample(ids, k=min(len(ids), DEMO_MAX_CHANGES, max(1, int(len(ids) * self.fraction)))) if ids else []
-        levels = StockLevel.objects.filter(pk__in=chosen).values_list("variant__sku", "location_id", "quantity")
+        chosen = (
+            self.rng.sample(
+                ids, k=min(len(ids), DEMO_MAX_CHANGES, max(1, int(len(ids) * self.fraction)))
+            )
+            if ids
+            else []
+        )
+        levels = StockLevel.objects.filter(pk__in=chosen).values_list(
+            "variant__sku", "location_id", "quantity"
+        )
         for number, (sku, location_id, quantity) in enumerate(levels, start=1):
             change = self.rng.choice([-3, -2, -1, 2, 5, 10, 20])
             yield FeedRow(number, sku, str(location_id), str(max(0, quantity + change)))
@@ -151,7 +162,11 @@ def _apply(row: FeedRow, locations: dict, run: InventorySyncRun) -> str:
         return f"Quantity {row.quantity!r} is not a whole number."
     if quantity < 0:
         return f"Quantity {quantity} is negative."
-    current = StockLevel.objects.filter(variant__sku=row.sku, location_id=location_id).values_list("quantity", flat=True).first()
+    current = (
+        StockLevel.objects.filter(variant__sku=row.sku, location_id=location_id)
+        .values_list("quantity", flat=True)
+        .first()
+    )
     if current == quantity:
         run.unchanged += 1
         return ""

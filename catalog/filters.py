@@ -28,25 +28,34 @@ class ProductOrdering(django_filters.OrderingFilter):
 
 
 # Their choices are data, so the schema can't infer a type from them: catalog.api states it.
-SLUG_PARAMETERS = {"category": "A category's slug; its subcategories are included.", "brand": "A brand's slug."}
+SLUG_PARAMETERS = {
+    "category": "A category's slug; its subcategories are included.",
+    "brand": "A brand's slug.",
+}
 
 
 class ProductFilter(django_filters.FilterSet):
     # Choices from the cached facets: checking a slug costs no query.
     category = django_filters.ChoiceFilter(
-        choices=lambda: _slugs("categories"), method="filter_category", help_text=SLUG_PARAMETERS["category"],
+        choices=lambda: _slugs("categories"),
+        method="filter_category",
+        help_text=SLUG_PARAMETERS["category"],
     )
     brand = django_filters.ChoiceFilter(
-        choices=lambda: _slugs("brands"), method="filter_brand", help_text=SLUG_PARAMETERS["brand"],
+        choices=lambda: _slugs("brands"),
+        method="filter_brand",
+        help_text=SLUG_PARAMETERS["brand"],
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
     in_stock = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
-        method="filter_in_stock", help_text="true: only products in stock; false: only sold out.",
+        method="filter_in_stock",
+        help_text="true: only products in stock; false: only sold out.",
     )
     search = django_filters.CharFilter(
-        method="filter_search", max_length=200,
+        method="filter_search",
+        max_length=200,
         help_text="Typo-tolerant search; results best first unless ordering is given.",
     )
     ordering = ProductOrdering(

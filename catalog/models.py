@@ -66,7 +66,9 @@ class Product(models.Model):
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
     rating = models.DecimalField(
-        max_digits=2, decimal_places=1, default=Decimal("0.0"),
+        max_digits=2,
+        decimal_places=1,
+        default=Decimal("0.0"),
         validators=[MinValueValidator(0), MaxValueValidator(5)],
     )
     reviews_count = models.PositiveIntegerField(default=0)
@@ -83,18 +85,32 @@ class Product(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gte=0), name="catalog_product_price_not_negative"),
-            models.CheckConstraint(condition=Q(stock__gte=0), name="catalog_product_stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="catalog_product_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="catalog_product_stock_not_negative"
+            ),
         ]
         indexes = [
             # The list's orderings with their tie-break on id (catalog.filters.ProductOrdering), so
             # that a page is read off the index in order instead of sorted.
             models.Index(fields=["is_active", "price", "-id"], name="catalog_product_active_price"),
-            models.Index(fields=["is_active", "-price", "-id"], name="catalog_product_active_price_d"),
-            models.Index(fields=["is_active", "-rating", "-id"], name="catalog_product_active_rating"),
-            models.Index(fields=["is_active", "-created_at", "-id"], name="catalog_product_active_new"),
-            models.Index(fields=["category", "is_active", "price"], name="catalog_product_cat_price"),
-            models.Index(fields=["brand", "is_active", "price"], name="catalog_product_brand_price"),
+            models.Index(
+                fields=["is_active", "-price", "-id"], name="catalog_product_active_price_d"
+            ),
+            models.Index(
+                fields=["is_active", "-rating", "-id"], name="catalog_product_active_rating"
+            ),
+            models.Index(
+                fields=["is_active", "-created_at", "-id"], name="catalog_product_active_new"
+            ),
+            models.Index(
+                fields=["category", "is_active", "price"], name="catalog_product_cat_price"
+            ),
+            models.Index(
+                fields=["brand", "is_active", "price"], name="catalog_product_brand_price"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +160,10 @@ class ProductVariant(models.Model):
     color = models.CharField(max_length=40, blank=True)
     size = models.CharField(max_length=20, blank=True)
     price_override = models.DecimalField(
-        max_digits=10, decimal_places=2, null=True, blank=True,
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.00"))],
         help_text="Leave empty to sell at the product's price.",
     )
@@ -155,8 +174,12 @@ class ProductVariant(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "color", "size"], name="catalog_variant_unique_option"),
-            models.CheckConstraint(condition=Q(stock__gte=0), name="catalog_variant_stock_not_negative"),
+            models.UniqueConstraint(
+                fields=["product", "color", "size"], name="catalog_variant_unique_option"
+            ),
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="catalog_variant_stock_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,15 +211,23 @@ class StockLocation(models.Model):
 
 
 class StockLevel(models.Model):
-    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="stock_levels")
-    location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="stock_levels")
+    variant = models.ForeignKey(
+        ProductVariant, on_delete=models.CASCADE, related_name="stock_levels"
+    )
+    location = models.ForeignKey(
+        StockLocation, on_delete=models.PROTECT, related_name="stock_levels"
+    )
     quantity = models.IntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["variant", "location"], name="catalog_stock_level_unique"),
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="catalog_stock_level_not_negative"),
+            models.UniqueConstraint(
+                fields=["variant", "location"], name="catalog_stock_level_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="catalog_stock_level_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,14 +254,18 @@ class InventorySyncRun(models.Model):
     applied = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="Each skipped row: its line and why.")
+    errors = models.JSONField(
+        default=list, blank=True, help_text="Each skipped row: its line and why."
+    )
     failure = models.TextField(blank=True, help_text="Why the feed could not be read at all.")
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"Sync {self.started_at:%Y-%m-%d %H:%M}: {self.applied} applied, {self.skipped} skipped"
+        return (
+            f"Sync {self.started_at:%Y-%m-%d %H:%M}: {self.applied} applied, {self.skipped} skipped"
+        )
 
 
 class LowStockAlert(models.Model):
@@ -238,9 +273,13 @@ class LowStockAlert(models.Model):
         OPEN = "open", "Open"
         RESOLVED = "resolved", "Resolved"
 
-    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="low_stock_alerts")
+    variant = models.ForeignKey(
+        ProductVariant, on_delete=models.CASCADE, related_name="low_stock_alerts"
+    )
     quantity = models.IntegerField(help_text="Units in stock when the alert was raised.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -248,7 +287,9 @@ class LowStockAlert(models.Model):
         ordering = ["status", "quantity", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["variant"], condition=Q(status="open"), name="catalog_one_open_alert_per_variant"
+                fields=["variant"],
+                condition=Q(status="open"),
+                name="catalog_one_open_alert_per_variant",
             ),
         ]
 

@@ -67,7 +67,9 @@ def product_inventory(product: Product, *, variant_id: int | None = None) -> dic
         levels = levels.filter(variant_id=variant_id)
     by_location = {
         row["location"]: row
-        for row in levels.values("location").annotate(quantity=Sum("quantity"), updated_at=Max("updated_at"))
+        for row in levels.values("location").annotate(
+            quantity=Sum("quantity"), updated_at=Max("updated_at")
+        )
     }
     warehouses, stores, total, updated_at = [], [], 0, None
     for location in StockLocation.objects.filter(pk__in=by_location, is_active=True):

@@ -69,7 +69,9 @@ def listing(kind: str, params: dict[str, str], build: Callable[[], object]) -> b
     return _cached(f"catalog:{kind}:{version}:{digest}", build)
 
 
-def product(kind: str, product_id: int, build: Callable[[], object], *, variant_id: str | None = None) -> bytes:
+def product(
+    kind: str, product_id: int, build: Callable[[], object], *, variant_id: str | None = None
+) -> bytes:
     """A product's detail or inventory answer (``kind``), or one variant's inventory (as asked),
     as JSON."""
     catalog, own = _versions(_CATALOG, _product_version_key(product_id))

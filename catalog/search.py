@@ -16,11 +16,10 @@ matching any word are returned, still best first.
 
 import re
 import uuid
-from dataclasses import dataclass, field
-from functools import lru_cache
-
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -119,12 +118,16 @@ def edit_distance(a: str, b: str) -> int:
 # A query that names a kind of product ("nike t-shirt") wants that kind first, also when no
 # product matches every word: the product's category name counts, at half a name's weight.
 CATEGORY_WEIGHT = 0.5
-_CATEGORY_NAME_SQL = "SELECT name FROM catalog_category WHERE catalog_category.id = catalog_product.category_id"
+_CATEGORY_NAME_SQL = (
+    "SELECT name FROM catalog_category WHERE catalog_category.id = catalog_product.category_id"
+)
 
 RANKED_CANDIDATES = 200  # ranked(): products scored by name similarity, the best by text rank
 
 
-def search(queryset: QuerySet, text: str | ParsedQuery, *, candidates: int | None = None) -> QuerySet:
+def search(
+    queryset: QuerySet, text: str | ParsedQuery, *, candidates: int | None = None
+) -> QuerySet:
     """``queryset`` narrowed to products matching ``text`` (or an already parsed query),
     annotated with ``search_score`` and ordered best first.
 
@@ -230,7 +233,9 @@ class PostgresEngine:
                 found.setdefault(word, []).append((candidate, score))
         return found
 
-    def matching(self, queryset, query: ParsedQuery, *, match_all: bool, candidates: int | None = None):
+    def matching(
+        self, queryset, query: ParsedQuery, *, match_all: bool, candidates: int | None = None
+    ):
         groups = [" | ".join(group) for group in query.groups if group]
         if query.prefix:
             if groups and query.groups[-1]:
@@ -247,11 +252,13 @@ class PostgresEngine:
         if candidates:
             # First stage: the best active products by text rank alone (a top-N over the GIN
             # index's matches); only these get the word_similarity below.
-            matched = matched.filter(id__in=RawSQL(
-                f"SELECT id FROM {table} WHERE is_active AND search_vector @@ to_tsquery('english', %s) "
-                f"ORDER BY ts_rank_cd(search_vector, to_tsquery('english', %s)) DESC, id LIMIT %s",
-                (tsquery, tsquery, candidates),
-            ))
+            matched = matched.filter(
+                id__in=RawSQL(
+                    f"SELECT id FROM {table} WHERE is_active AND search_vector @@ to_tsquery('english', %s) "
+                    f"ORDER BY ts_rank_cd(search_vector, to_tsquery('english', %s)) DESC, id LIMIT %s",
+                    (tsquery, tsquery, candidates),
+                )
+            )
         text = query.corrected_text or query.prefix
         return matched.annotate(
             search_score=RawSQL(
@@ -289,7 +296,9 @@ class SQLiteEngine:
             found[word] = [pair for pair in scored[:CANDIDATES] if pair[1] >= CANDIDATE_SIMILARITY]
         return found
 
-    def matching(self, queryset, query: ParsedQuery, *, match_all: bool, candidates: int | None = None):
+    def matching(
+        self, queryset, query: ParsedQuery, *, match_all: bool, candidates: int | None = None
+    ):
         """``candidates`` is ignored: the score here is already cheap (no second stage)."""
         groups = [" OR ".join(f'"{w}"' for w in group) for group in query.groups if group]
         if query.prefix:

@@ -66,7 +66,8 @@ def set_stock_level(*, sku: str, location_id: int, quantity: int) -> StockChange
     level.variant = variant
     delta = quantity - level.quantity
     changes = _move(
-        [Allocation(variant.pk, location.pk, abs(delta))], sign=1 if delta >= 0 else -1,
+        [Allocation(variant.pk, location.pk, abs(delta))],
+        sign=1 if delta >= 0 else -1,
         levels={(variant.pk, location.pk): level},
     )
     return changes[0]
@@ -130,14 +131,21 @@ def reserve(items: list[tuple[int, int]]) -> list[Allocation]:
         needed = wanted[variant_id]
         own = sorted(
             (level for level in levels if level.variant_id == variant_id),
-            key=lambda level: (level.location.kind != StockLocation.Kind.WAREHOUSE, level.location_id),
+            key=lambda level: (
+                level.location.kind != StockLocation.Kind.WAREHOUSE,
+                level.location_id,
+            ),
         )
         available = sum(level.quantity for level in own)
         if available < needed:
-            variant = ProductVariant.objects.select_related("product").get(pk=variant_id)  # the message names it
+            variant = ProductVariant.objects.select_related("product").get(
+                pk=variant_id
+            )  # the message names it
             options = ", ".join(part for part in (variant.color, variant.size) if part)
             what = f"{variant.product.name} ({options})" if options else variant.product.name
-            raise InsufficientStock(f"Only {available} left of {what}.", available=available, sku=variant.sku)
+            raise InsufficientStock(
+                f"Only {available} left of {what}.", available=available, sku=variant.sku
+            )
         for level in own:
             if needed == 0:
                 break
@@ -167,9 +175,11 @@ def release(allocations: list[Allocation]) -> None:
             level, _ = StockLevel.objects.get_or_create(
                 variant_id=allocation.variant_id, location_id=allocation.location_id
             )
-            by_key[(level.variant_id, level.location_id)] = StockLevel.objects.select_related(
-                "location", "variant"
-            ).select_for_update(of=("self",)).get(pk=level.pk)
+            by_key[(level.variant_id, level.location_id)] = (
+                StockLevel.objects.select_related("location", "variant")
+                .select_for_update(of=("self",))
+                .get(pk=level.pk)
+            )
     _move(allocations, sign=1, levels=by_key)
 
 
@@ -183,7 +193,9 @@ def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> list[Sto
         level = levels[(allocation.variant_id, allocation.location_id)]
         level.quantity += sign * allocation.quantity
         level.save(update_fields=["quantity", "updated_at"])
-        per_variant[allocation.variant_id] = per_variant.get(allocation.variant_id, 0) + sign * allocation.quantity
+        per_variant[allocation.variant_id] = (
+            per_variant.get(allocation.variant_id, 0) + sign * allocation.quantity
+        )
         variants[allocation.variant_id] = level.variant
     variant_totals = {
         variant_id: _add_to_stock(ProductVariant, pk=variant_id, delta=per_variant[variant_id])
@@ -214,7 +226,9 @@ def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> list[Sto
             at=now,
         )
         changes.append(change)
-        transaction.on_commit(lambda change=change: stock_changed.send(sender=StockChange, change=change))
+        transaction.on_commit(
+            lambda change=change: stock_changed.send(sender=StockChange, change=change)
+        )
     return changes
 
 

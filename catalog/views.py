@@ -43,7 +43,9 @@ def search_page(request):
     params = request.GET.copy()
     params["search"] = text
     if not text:
-        return render(request, "catalog/search.html", {**extra, "page": None, **_filter_choices(params)})
+        return render(
+            request, "catalog/search.html", {**extra, "page": None, **_filter_choices(params)}
+        )
     return _listing(request, params, "catalog/search.html", extra, active_products())
 
 
@@ -76,15 +78,22 @@ def _filter_choices(params) -> dict:
 def product_detail(request, slug: str):
     product = get_object_or_404(active_products(), slug=slug)
     variants = list(product.variants.all())
-    levels = StockLevel.objects.filter(variant__product=product).values_list("variant_id", "location_id", "quantity")
+    levels = StockLevel.objects.filter(variant__product=product).values_list(
+        "variant_id", "location_id", "quantity"
+    )
     stock_by_variant: dict[int, dict[int, int]] = {}
     for variant_id, location_id, quantity in levels:
         stock_by_variant.setdefault(variant_id, {})[location_id] = quantity
     locations = list(StockLocation.objects.filter(is_active=True))
     variant_data = [
         {
-            "id": v.id, "sku": v.sku, "color": v.color, "size": v.size, "price": str(v.price),
-            "stock": v.stock, "locations": stock_by_variant.get(v.id, {}),
+            "id": v.id,
+            "sku": v.sku,
+            "color": v.color,
+            "size": v.size,
+            "price": str(v.price),
+            "stock": v.stock,
+            "locations": stock_by_variant.get(v.id, {}),
         }
         for v in variants
     ]

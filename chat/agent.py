@@ -33,11 +33,21 @@ def build_agent(user, model=None):
         for call in state["messages"][-1].tool_calls:
             tool = by_name.get(call["name"])
             try:
-                data = tool.invoke(call["args"]) if tool else {"error": f"There is no tool {call['name']}."}
-            except Exception:  # noqa: BLE001 - the shopper gets an answer, the log the details
+                data = (
+                    tool.invoke(call["args"])
+                    if tool
+                    else {"error": f"There is no tool {call['name']}."}
+                )
+            except Exception:
                 log.exception("agent_tool_failed", tool=call["name"])
                 data = {"error": "Something went wrong on our side; please try again."}
-            results.append(ToolMessage(content=json.dumps(data, default=str), name=call["name"], tool_call_id=call["id"]))
+            results.append(
+                ToolMessage(
+                    content=json.dumps(data, default=str),
+                    name=call["name"],
+                    tool_call_id=call["id"],
+                )
+            )
         return {"messages": results}
 
     graph = StateGraph(MessagesState)
@@ -57,7 +67,9 @@ def run(agent, text: str, state: dict):
         SystemMessage(content="state:" + json.dumps(state)),
         HumanMessage(content=text),
     ]
-    for update in agent.stream({"messages": messages}, {"recursion_limit": MAX_STEPS * 2}, stream_mode="updates"):
+    for update in agent.stream(
+        {"messages": messages}, {"recursion_limit": MAX_STEPS * 2}, stream_mode="updates"
+    ):
         for node, change in update.items():
             for message in change["messages"]:
                 if node == "tools":

@@ -9,7 +9,13 @@ import structlog
 from django.conf import settings
 from django.utils.module_loading import import_string
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from chat.intents import parse
@@ -31,8 +37,8 @@ INSTRUCTIONS = (
 )
 
 CAPABILITIES = (
-    "I can find products (\"trail shoes under $120 in blue\"), tell you where they're in stock, "
-    "add them to your cart (\"add the first one, size 9\"), show your cart, apply coupons, "
+    'I can find products ("trail shoes under $120 in blue"), tell you where they\'re in stock, '
+    'add them to your cart ("add the first one, size 9"), show your cart, apply coupons, '
     "list your coupons, show your points and tier, and track your orders."
 )
 
@@ -54,7 +60,12 @@ class OfflineShopModel(BaseChatModel):
             if intent.tool is None:
                 message = AIMessage(content=intent.args.get("reply") or CAPABILITIES)
             else:
-                call = {"name": intent.tool, "args": intent.args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+                call = {
+                    "name": intent.tool,
+                    "args": intent.args,
+                    "id": f"call_{uuid.uuid4().hex[:12]}",
+                    "type": "tool_call",
+                }
                 message = AIMessage(content="", tool_calls=[call])
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -66,7 +77,11 @@ class OfflineShopModel(BaseChatModel):
             for i, call in enumerate(message.tool_calls)
         ]
         yield ChatGenerationChunk(
-            message=AIMessageChunk(content=message.content, tool_call_chunks=chunks, additional_kwargs=message.additional_kwargs)
+            message=AIMessageChunk(
+                content=message.content,
+                tool_call_chunks=chunks,
+                additional_kwargs=message.additional_kwargs,
+            )
         )
 
 
@@ -89,7 +104,9 @@ def _configured_llm():
     except (KeyError, ImportError):
         log.warning("llm_unavailable", provider=provider, using="offline brain")
         return None
-    return model_class(model=settings.LLM_MODEL, timeout=settings.LLM_TIMEOUT_SECONDS, max_retries=1)
+    return model_class(
+        model=settings.LLM_MODEL, timeout=settings.LLM_TIMEOUT_SECONDS, max_retries=1
+    )
 
 
 def _state(messages) -> dict:
@@ -124,32 +141,61 @@ def answer(results: list[tuple[str, dict]]) -> AIMessage:
         if not products:
             text = "I found nothing like that. Try fewer words or another price."
         else:
-            lines = [f"{i}. {p['name']}: ${p['price']}, {p['stock_status'].replace('_', ' ')}" for i, p in enumerate(products, 1)]
-            text = f"Here {'is' if len(products) == 1 else 'are'} {len(products)}:\n" + "\n".join(lines)
+            lines = [
+                f"{i}. {p['name']}: ${p['price']}, {p['stock_status'].replace('_', ' ')}"
+                for i, p in enumerate(products, 1)
+            ]
+            text = f"Here {'is' if len(products) == 1 else 'are'} {len(products)}:\n" + "\n".join(
+                lines
+            )
     elif tool == "product_details":
         extra["products"] = [data]
         options = ", ".join(filter(None, [", ".join(data["colors"]), ", ".join(data["sizes"])]))
         text = f"{data['name']} by {data['brand']}, ${data['price']}. {data['description']} Options: {options or 'one style'}. {data['stock']} in stock."
     elif tool == "stock_by_location":
-        stores = "; ".join(f"{s['name']} ({s['city']}): {s['quantity']}" for s in data["stores"]) or "no store nearby has it"
+        stores = (
+            "; ".join(f"{s['name']} ({s['city']}): {s['quantity']}" for s in data["stores"])
+            or "no store nearby has it"
+        )
         text = f"{data['product']}: {data['warehouse']} in our warehouse; {stores}."
     elif tool in ("show_cart", "add_to_cart", "update_cart_item", "apply_coupon", "remove_coupon"):
-        cart = data["cart"] if "cart" in data else data
+        cart = data.get("cart", data)
         extra["cart"] = cart
-        lines = [f"{i['quantity']} x {i['name']}{' (' + ', '.join(filter(None, [i['color'], i['size']])) + ')' if i['color'] or i['size'] else ''}: ${i['subtotal']}" for i in cart["items"]]
-        head = {"add_to_cart": "Added. ", "apply_coupon": f"Coupon {data.get('applied', '')} applied. ", "remove_coupon": "Coupon removed. "}.get(tool, "")
+        lines = [
+            f"{i['quantity']} x {i['name']}{' (' + ', '.join(filter(None, [i['color'], i['size']])) + ')' if i['color'] or i['size'] else ''}: ${i['subtotal']}"
+            for i in cart["items"]
+        ]
+        head = {
+            "add_to_cart": "Added. ",
+            "apply_coupon": f"Coupon {data.get('applied', '')} applied. ",
+            "remove_coupon": "Coupon removed. ",
+        }.get(tool, "")
         body = "\n".join(lines) if lines else "Your cart is empty."
-        text = f"{head}Your cart:\n{body}\nTotal ${cart['totals']['total']}" if lines else head + body
+        text = (
+            f"{head}Your cart:\n{body}\nTotal ${cart['totals']['total']}" if lines else head + body
+        )
     elif tool == "list_coupons":
         coupons = data["coupons"]
-        text = "Your coupons: " + "; ".join(f"{c['code']}: {c['description']}" for c in coupons) if coupons else "No coupons for you right now."
+        text = (
+            "Your coupons: " + "; ".join(f"{c['code']}: {c['description']}" for c in coupons)
+            if coupons
+            else "No coupons for you right now."
+        )
     elif tool == "loyalty_status":
-        following = f" {data['points_to_next_tier']} points to {data['next_tier'].title()}." if data["next_tier"] else ""
+        following = (
+            f" {data['points_to_next_tier']} points to {data['next_tier'].title()}."
+            if data["next_tier"]
+            else ""
+        )
         text = f"You are {data['tier'].title()} with {data['points']} points ({data['discount_percent']}% off every order).{following}"
     elif tool == "similar_products":
         extra["products"] = data["products"]
         names = "; ".join(f"{p['name']} (${p['price']})" for p in data["products"])
-        text = f"Like {data['product']}, or good with it: {names}." if names else f"Nothing quite like {data['product']} in stock."
+        text = (
+            f"Like {data['product']}, or good with it: {names}."
+            if names
+            else f"Nothing quite like {data['product']} in stock."
+        )
     elif tool == "cancel_order":
         text = f"Order {data['cancelled']} is cancelled; ${data['refunded']} goes back to your payment method."
     elif tool == "start_return":

@@ -6,8 +6,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from chat import services
 from catalog.consumers import InventoryStream
+from chat import services
 from chat.agent import build_agent, run
 from core.consumers import LiveConsumer
 from core.ratelimit import RateLimit, hit
@@ -50,7 +50,9 @@ class ChatConsumer(InventoryStream, LiveConsumer):
         rate = RateLimit("chat", settings.CHAT_MESSAGES_PER_MINUTE, 60)
         verdict = await database_sync_to_async(hit)(rate, str(self.scope["user"].pk))
         if not verdict.allowed:
-            await self.send_error(f"You're sending messages quickly; try again in {verdict.retry_after} s.")
+            await self.send_error(
+                f"You're sending messages quickly; try again in {verdict.retry_after} s."
+            )
             return
         await self.send_event("user", content=message)
         await self.send_event("thinking", content="Looking into it…")
@@ -68,11 +70,27 @@ class ChatConsumer(InventoryStream, LiveConsumer):
             now = timezone.now().isoformat()
             if kind == "tool_call":
                 pending[name] = data
-                send({"type": "tool_call", "tool": name, "args": data, "content": "", "timestamp": now})
+                send(
+                    {
+                        "type": "tool_call",
+                        "tool": name,
+                        "args": data,
+                        "content": "",
+                        "timestamp": now,
+                    }
+                )
                 steps.append({"type": "tool_call", "content": name, "data": data})
             elif kind == "tool_result":
                 state = services.remember(state, tool=name, args=pending.get(name, {}), result=data)
-                send({"type": "tool_result", "tool": name, "data": data, "content": "", "timestamp": now})
+                send(
+                    {
+                        "type": "tool_result",
+                        "tool": name,
+                        "data": data,
+                        "content": "",
+                        "timestamp": now,
+                    }
+                )
                 steps.append({"type": "tool_result", "content": name, "data": data})
             else:
                 send({"type": "assistant", "content": name, **data, "timestamp": now})

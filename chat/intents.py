@@ -5,9 +5,33 @@ conversation showed last ("the first one", "it")."""
 import re
 from dataclasses import dataclass, field
 
-COLORS = ["black", "white", "red", "blue", "grey", "gray", "green", "orange", "navy", "olive",
-          "burgundy", "sand", "silver", "space gray"]
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "fifth": 4, "last": -1}
+COLORS = [
+    "black",
+    "white",
+    "red",
+    "blue",
+    "grey",
+    "gray",
+    "green",
+    "orange",
+    "navy",
+    "olive",
+    "burgundy",
+    "sand",
+    "silver",
+    "space gray",
+]
+ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "fifth": 4,
+    "last": -1,
+}
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a": 1, "an": 1}
 FILLER = re.compile(
     r"\b(show|me|find|i|want|need|looking|look|for|some|any|a|an|the|please|do|you|have|got|search|get|"
@@ -29,7 +53,11 @@ def _price(text: str, args: dict) -> str:
         args["max_price"] = float(m[1])
     elif m := re.search(rf"(?:over|above|more than|at least|from)\s+{money}", text):
         args["min_price"] = float(m[1])
-    return re.sub(rf"(between\s+{money}\s+(?:and|to|-)\s+{money}|(under|below|less than|cheaper than|up to|max|over|above|more than|at least|from)\s+{money})", " ", text)
+    return re.sub(
+        rf"(between\s+{money}\s+(?:and|to|-)\s+{money}|(under|below|less than|cheaper than|up to|max|over|above|more than|at least|from)\s+{money})",
+        " ",
+        text,
+    )
 
 
 def _options(text: str, args: dict) -> str:
@@ -38,13 +66,17 @@ def _options(text: str, args: dict) -> str:
             args["color"] = "Grey" if color == "gray" else color.title()
             text = re.sub(rf"\b{color}\b", " ", text)
             break
-    if m := re.search(r"\bsize\s+([a-z0-9]{1,3})\b", text) or re.search(r"\b(xs|s|m|l|xl|xxl)\b(?!\w)", text):
+    if m := re.search(r"\bsize\s+([a-z0-9]{1,3})\b", text) or re.search(
+        r"\b(xs|s|m|l|xl|xxl)\b(?!\w)", text
+    ):
         args["size"] = m[1].upper()
         text = text.replace(m[0], " ")
     return text
 
 
-ORDINAL_PHRASE = re.compile(r"\b(?:the\s+)?(?:first|1st|second|2nd|third|3rd|fourth|fifth|last)(?:\s+one)?\b")
+ORDINAL_PHRASE = re.compile(
+    r"\b(?:the\s+)?(?:first|1st|second|2nd|third|3rd|fourth|fifth|last)(?:\s+one)?\b"
+)
 
 
 def _quantity(text: str) -> int:
@@ -80,16 +112,31 @@ def parse(message: str, state: dict) -> Intent:
     order_number = m[1].upper() if (m := re.search(r"\b(ord-\d{8}-\d{6})\b", text)) else ""
     if re.search(r"\bcancel\b", text) and re.search(r"\border\b", text):
         return Intent("cancel_order", {"order_number": order_number})
-    if re.search(r"\b(return|send back|refund)\b", text) and (order_number or re.search(r"\border\b", text)):
-        return Intent("start_return", {"order_number": order_number, "reason": message.strip()[:300]})
-    if re.search(r"\b(similar|alternatives?|like (it|this|that)|goes? with|go with|match(es)?)\b", text):
+    if re.search(r"\b(return|send back|refund)\b", text) and (
+        order_number or re.search(r"\border\b", text)
+    ):
+        return Intent(
+            "start_return", {"order_number": order_number, "reason": message.strip()[:300]}
+        )
+    if re.search(
+        r"\b(similar|alternatives?|like (it|this|that)|goes? with|go with|match(es)?)\b", text
+    ):
         product_id = _reference(text, state) or state.get("last_product")
         if product_id is not None:
             return Intent("similar_products", {"product_id": product_id})
-    if re.search(r"\b(remove|delete|take out)\b", text) and re.search(r"\b(cart|it|that|this|first|second|third|last)\b", text) and "coupon" not in text:
-        return Intent("update_cart_item", {"product_id": _reference(text, state) or state.get("last_product"), "quantity": 0})
+    if (
+        re.search(r"\b(remove|delete|take out)\b", text)
+        and re.search(r"\b(cart|it|that|this|first|second|third|last)\b", text)
+        and "coupon" not in text
+    ):
+        return Intent(
+            "update_cart_item",
+            {"product_id": _reference(text, state) or state.get("last_product"), "quantity": 0},
+        )
     if m := re.search(r"\b(?:make it|change (?:it )?to|set (?:it )?to)\s+(\d{1,2})\b", text):
-        return Intent("update_cart_item", {"product_id": state.get("last_product"), "quantity": int(m[1])})
+        return Intent(
+            "update_cart_item", {"product_id": state.get("last_product"), "quantity": int(m[1])}
+        )
     if re.search(r"\b(remove|drop|delete)\b.*\bcoupon\b", text):
         return Intent("remove_coupon")
     for m in re.finditer(r"(?=\b(?:coupon|code|apply|use)\s+([a-z0-9-]{3,32})\b)", text):
@@ -108,13 +155,23 @@ def parse(message: str, state: dict) -> Intent:
     if m := re.search(r"\b(\d{1,2}|two|three|four|five|one) more\b", text):
         product_id = state.get("last_product")
         if product_id is not None:
-            return Intent("add_to_cart", {"product_id": product_id, "quantity": _quantity(m[1]), **{
-                o: state[o] for o in ("color", "size") if state.get(o)}})
-    if re.fullmatch(r"(?:and |or |what about )?(?:that|it|this)(?: one)? in [a-z ]+\??", text) and state.get("last_product"):
+            return Intent(
+                "add_to_cart",
+                {
+                    "product_id": product_id,
+                    "quantity": _quantity(m[1]),
+                    **{o: state[o] for o in ("color", "size") if state.get(o)},
+                },
+            )
+    if re.fullmatch(
+        r"(?:and |or |what about )?(?:that|it|this)(?: one)? in [a-z ]+\??", text
+    ) and state.get("last_product"):
         args = {}
         _options(text, args)
         if args:  # "that in red": the same product, another option
-            return Intent("add_to_cart", {"product_id": state["last_product"], "quantity": 1, **args})
+            return Intent(
+                "add_to_cart", {"product_id": state["last_product"], "quantity": 1, **args}
+            )
     if re.search(r"\b(add|buy|put|take|get me|i'?ll take)\b", text):
         args = {}
         rest = _options(text, args)
@@ -122,11 +179,15 @@ def parse(message: str, state: dict) -> Intent:
         if product_id is None and not re.search(r"\b(it|that|this)\b", text):
             product_id = state.get("last_product")
         if product_id is None:
-            return Intent(None, {"reply": "Which product? Search for it first, then say \"add the first one\"."})
+            return Intent(
+                None, {"reply": 'Which product? Search for it first, then say "add the first one".'}
+            )
         for option in ("color", "size"):  # as the shopper narrowed the last search
             if option not in args and state.get(option):
                 args[option] = state[option]
-        return Intent("add_to_cart", {"product_id": product_id, "quantity": _quantity(rest), **args})
+        return Intent(
+            "add_to_cart", {"product_id": product_id, "quantity": _quantity(rest), **args}
+        )
     if re.search(r"\b(in stock|available|which store|stores?|near)\b", text):
         product_id = _reference(text, state) or state.get("last_product")
         if product_id is not None:

@@ -11,7 +11,9 @@ from chat.models import ChatMessage, ChatSession
 @transaction.atomic
 def close_idle_sessions(*, idle_days: int, purge_messages: bool) -> dict:
     """Close sessions idle for ``idle_days``; their messages are kept unless ``purge_messages``."""
-    idle = ChatSession.objects.filter(is_active=True, last_activity__lt=timezone.now() - timedelta(days=idle_days))
+    idle = ChatSession.objects.filter(
+        is_active=True, last_activity__lt=timezone.now() - timedelta(days=idle_days)
+    )
     ids = list(idle.values_list("pk", flat=True))
     closed = ChatSession.objects.filter(pk__in=ids).update(is_active=False)
     purged = ChatMessage.objects.filter(session_id__in=ids).delete()[0] if purge_messages else 0
@@ -33,9 +35,18 @@ def open_session(*, session_id: str, user) -> ChatSession | None:
 
 
 def history(session: ChatSession) -> list[dict]:
-    recent = list(session.messages.filter(type__in=["user", "assistant"]).order_by("-created_at", "-id")[:HISTORY_ON_CONNECT])
+    recent = list(
+        session.messages.filter(type__in=["user", "assistant"]).order_by("-created_at", "-id")[
+            :HISTORY_ON_CONNECT
+        ]
+    )
     return [
-        {"type": m.type, "content": m.content, "data": m.data, "timestamp": m.created_at.isoformat()}
+        {
+            "type": m.type,
+            "content": m.content,
+            "data": m.data,
+            "timestamp": m.created_at.isoformat(),
+        }
         for m in reversed(recent)
     ]
 
@@ -67,6 +78,14 @@ def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
 @transaction.atomic
 def record_turn(*, session: ChatSession, steps: list[dict], state: dict) -> None:
     ChatMessage.objects.bulk_create(
-        [ChatMessage(session=session, type=s["type"], content=s.get("content", ""), data=s.get("data", {})) for s in steps]
+        [
+            ChatMessage(
+                session=session,
+                type=s["type"],
+                content=s.get("content", ""),
+                data=s.get("data", {}),
+            )
+            for s in steps
+        ]
     )
     ChatSession.objects.filter(pk=session.pk).update(state=state, last_activity=timezone.now())

@@ -1,10 +1,14 @@
 """The REST API's URLs: the schema and its docs, then each app's api.py: its plain routes
 (``urlpatterns``) and its viewsets on the one DRF router (``register(router)``)."""
 
-from django.urls import include, re_path
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from django.urls import include, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework import routers
 from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.exceptions import NotFound
@@ -60,11 +64,17 @@ def unknown_endpoint(request, rest=""):
 urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script for the CSP.
-    re_path(r"^docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"), name="swagger-ui"),
+    re_path(
+        r"^docs/?$",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="swagger-ui",
+    ),
     # ReDoc injects <style> elements and runs a worker from a blob: URL.
     re_path(
         r"^redoc/?$",
-        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(SpectacularRedocView.as_view(url_name="schema")),
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(url_name="schema")
+        ),
         name="redoc",
     ),
     *(re_path(r"^", include(app_api.urlpatterns)) for app_api in APP_APIS),

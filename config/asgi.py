@@ -16,17 +16,15 @@ gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
 # Django first: the routing below imports models.
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 
-from config.routing import websocket_urlpatterns  # noqa: E402
-from core.socket_auth import SocketAuthStack  # noqa: E402
+from config.routing import websocket_urlpatterns
+from core.socket_auth import SocketAuthStack
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            SocketAuthStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": AllowedHostsOriginValidator(SocketAuthStack(URLRouter(websocket_urlpatterns))),
     }
 )

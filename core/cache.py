@@ -38,7 +38,9 @@ class FailSoftRedisCache(RedisCache):
             return getattr(super(), operation)(*args, **kwargs)
         except OUTAGE as exc:
             self._down_until = time.monotonic() + self.RETRY_AFTER_SECONDS
-            log.warning("cache_unavailable", operation=operation, error=f"{type(exc).__name__}: {exc}")
+            log.warning(
+                "cache_unavailable", operation=operation, error=f"{type(exc).__name__}: {exc}"
+            )
             return fallback()
 
     def get(self, key, default=None, version=None):

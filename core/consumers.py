@@ -7,8 +7,8 @@ import asyncio
 import json
 
 import structlog
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
@@ -25,7 +25,9 @@ BROADCAST_EVENTS = {RELAY}
 
 
 LAYER_RETRY_SECONDS = 5
-LIVE_UPDATES_DOWN = "Live updates are unavailable right now; everything else works. Reconnect later for them."
+LIVE_UPDATES_DOWN = (
+    "Live updates are unavailable right now; everything else works. Reconnect later for them."
+)
 
 
 class PatientLayer:
@@ -106,7 +108,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None or len(text_data) > settings.WS_MAX_FRAME_CHARS:
-            await self.send_error("Send JSON text frames of at most %d characters." % settings.WS_MAX_FRAME_CHARS)
+            await self.send_error(
+                f"Send JSON text frames of at most {settings.WS_MAX_FRAME_CHARS} characters."
+            )
             return
         try:
             content = json.loads(text_data)

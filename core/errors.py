@@ -68,8 +68,10 @@ def api_exception_handler(exc, context):
         set_rollback()
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         body = error_body(
-            code="request_too_large", message=f"Request bodies are at most {limit} bytes.",
-            details={"max_bytes": limit}, request=request,
+            code="request_too_large",
+            message=f"Request bodies are at most {limit} bytes.",
+            details={"max_bytes": limit},
+            request=request,
         )
         return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
@@ -78,9 +80,13 @@ def api_exception_handler(exc, context):
         log.exception("database_unavailable", path=getattr(request, "path", None))
         set_rollback()
         body = error_body(
-            code="service_unavailable", message="The shop is briefly unavailable; please retry.", request=request
+            code="service_unavailable",
+            message="The shop is briefly unavailable; please retry.",
+            request=request,
         )
-        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+        return Response(
+            body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"}
+        )
 
     if not isinstance(exc, exceptions.APIException):
         # Unhandled: log it with its traceback, answer without one.

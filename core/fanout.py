@@ -77,7 +77,7 @@ class GroupFanout:
         while True:
             try:
                 event = await self.layer.receive(self.channel)
-            except Exception:  # noqa: BLE001 - the sockets need this loop to keep going
+            except Exception:
                 log.exception("fanout_receive_failed", group=self.group)
                 await asyncio.sleep(RETRY_AFTER_SECONDS)
                 await self._join_again()
@@ -87,7 +87,7 @@ class GroupFanout:
     async def _join_again(self) -> None:
         try:
             await self.layer.group_add(self.group, self.channel)
-        except Exception:  # noqa: BLE001 - the next renewal or failed receive tries again
+        except Exception:
             log.exception("fanout_subscription_renew_failed", group=self.group)
 
     async def deliver(self, event: dict) -> None:
@@ -99,7 +99,7 @@ class GroupFanout:
             if consumer.wants(self.group, frame):
                 try:
                     await consumer.send(text_data=text)
-                except Exception:  # noqa: BLE001 - one broken socket must not starve the rest
+                except Exception:
                     log.exception("fanout_send_failed", group=self.group)
 
 
@@ -116,6 +116,6 @@ async def group_fanout(group: str) -> GroupFanout:
         if current is not None:
             try:
                 await current.unsubscribe()
-            except Exception:  # noqa: BLE001 - it expires with the group anyway
+            except Exception:
                 log.exception("fanout_unsubscribe_failed", group=group)
     return _current[group]

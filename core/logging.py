@@ -55,4 +55,3 @@ def build_logging_config(*, json: bool, level: str) -> dict:
             "daphne": {"level": "WARNING"},
         },
     }
-

@@ -15,7 +15,10 @@ ERROR_SCHEMA = {
             "properties": {
                 "code": {"type": "string", "description": "A stable snake_case word."},
                 "message": {"type": "string", "description": "For people."},
-                "details": {"type": "object", "description": "Field errors for validation: {field: [why]}."},
+                "details": {
+                    "type": "object",
+                    "description": "Field errors for validation: {field: [why]}.",
+                },
                 "request_id": {"type": "string", "nullable": True},
             },
         }
@@ -37,7 +40,9 @@ WHY = {
 
 def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     anonymous_allowed = any(not requirement for requirement in operation.get("security", [{}]))
-    has_input = "requestBody" in operation or any(p["in"] == "query" for p in operation.get("parameters", []))
+    has_input = "requestBody" in operation or any(
+        p["in"] == "query" for p in operation.get("parameters", [])
+    )
     codes = []
     if has_input or method in UNSAFE:
         codes.append("400")
@@ -54,7 +59,11 @@ def _error_codes(path: str, method: str, operation: dict) -> list[str]:
 
 def _tighten_decimals(node) -> None:
     if isinstance(node, dict):
-        loose = LOOSE_DECIMAL.match(node.get("pattern", "")) if node.get("format") == "decimal" else None
+        loose = (
+            LOOSE_DECIMAL.match(node.get("pattern", ""))
+            if node.get("format") == "decimal"
+            else None
+        )
         if loose:
             whole, places = loose.groups()
             node["pattern"] = rf"^-?(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
@@ -78,7 +87,9 @@ def document_errors(result, generator, request, public):
                     parameter["schema"] = {"type": "integer", "minimum": 0}
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
             if body.get("schema", {}).get("required"):
-                operation["requestBody"]["required"] = True  # a body given inline: its fields are needed
+                operation["requestBody"]["required"] = (
+                    True  # a body given inline: its fields are needed
+                )
             responses = operation.setdefault("responses", {})
             for code in _error_codes(path, method, operation):
                 responses.setdefault(code, {"description": WHY[code], "content": error_ref})

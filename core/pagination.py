@@ -26,7 +26,9 @@ class LimitOffset(LimitOffsetPagination):
         return list(queryset[self.offset : self.offset + self.limit])
 
     def get_paginated_response(self, data):
-        return Response({"count": self.count, "limit": self.limit, "offset": self.offset, "results": data})
+        return Response(
+            {"count": self.count, "limit": self.limit, "offset": self.offset, "results": data}
+        )
 
     def get_schema_operation_parameters(self, view):
         return [

@@ -53,7 +53,9 @@ def _sender_loop() -> asyncio.AbstractEventLoop:
     with _loop_lock:
         if _loop is None or _loop.is_closed():
             _loop = asyncio.new_event_loop()
-            threading.Thread(target=_loop.run_forever, name="channel-layer-sender", daemon=True).start()
+            threading.Thread(
+                target=_loop.run_forever, name="channel-layer-sender", daemon=True
+            ).start()
         return _loop
 
 
@@ -63,9 +65,11 @@ def send_to_group(group: str, message: dict) -> None:
         return
     try:
         if isinstance(layer, RedisChannelLayer):
-            future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _sender_loop())
+            future = asyncio.run_coroutine_threadsafe(
+                layer.group_send(group, message), _sender_loop()
+            )
             future.result(timeout=SEND_TIMEOUT_SECONDS)
         else:
             async_to_sync(layer.group_send)(group, message)
-    except Exception:  # noqa: BLE001 - see the module docstring
+    except Exception:
         log.exception("group_send_failed", group=group, frame=message.get("frame", {}).get("type"))

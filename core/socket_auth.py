@@ -42,5 +42,5 @@ class TokenAuthMiddleware(BaseMiddleware):
         return await super().__call__(scope, receive, send)
 
 
-def SocketAuthStack(inner):  # noqa: N802 - named like Channels' AuthMiddlewareStack
+def SocketAuthStack(inner):
     return AuthMiddlewareStack(TokenAuthMiddleware(inner))

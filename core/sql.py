@@ -4,7 +4,11 @@ from django.db import connection, models
 
 
 def add_returning(
-    model: type[models.Model], *, where: dict[str, object], add: dict[str, int], returning: tuple[str, ...]
+    model: type[models.Model],
+    *,
+    where: dict[str, object],
+    add: dict[str, int],
+    returning: tuple[str, ...],
 ) -> tuple | None:
     """``UPDATE ... SET f = f + n WHERE ... RETURNING ...``: the ORM's update() followed by a
     SELECT of the new values, in one statement (PostgreSQL; SQLite 3.35+). ``where`` holds

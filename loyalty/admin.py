@@ -19,7 +19,16 @@ class RedemptionInline(ReadOnlyInline):
 
 @admin.register(Coupon)
 class CouponAdmin(admin.ModelAdmin):
-    list_display = ("code", "description", "discount_type", "discount_value", "min_tier", "valid_until", "is_active", "usage")
+    list_display = (
+        "code",
+        "description",
+        "discount_type",
+        "discount_value",
+        "min_tier",
+        "valid_until",
+        "is_active",
+        "usage",
+    )
     list_filter = ("is_active", "discount_type", "min_tier")
     search_fields = ("code", "description")
     readonly_fields = ("times_used", "created_at")
@@ -27,7 +36,11 @@ class CouponAdmin(admin.ModelAdmin):
 
     @admin.display(description="used")
     def usage(self, coupon):
-        return f"{coupon.times_used} / {coupon.usage_limit}" if coupon.usage_limit else str(coupon.times_used)
+        return (
+            f"{coupon.times_used} / {coupon.usage_limit}"
+            if coupon.usage_limit
+            else str(coupon.times_used)
+        )
 
 
 class PointsEntryInline(ReadOnlyInline):
@@ -55,7 +68,10 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         adjust = self.admin_site.admin_view(self.adjust_view)
-        return [path("<int:pk>/adjust/", adjust, name="loyalty_loyaltyaccount_adjust"), *super().get_urls()]
+        return [
+            path("<int:pk>/adjust/", adjust, name="loyalty_loyaltyaccount_adjust"),
+            *super().get_urls(),
+        ]
 
     def adjust_view(self, request, pk: int):
         account = self.get_object(request, pk)
@@ -68,7 +84,12 @@ class LoyaltyAccountAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, "Points adjusted.")
                 return redirect(reverse("admin:loyalty_loyaltyaccount_change", args=[pk]))
-        context = {**self.admin_site.each_context(request), "form": form, "account": account, "title": f"Adjust points of {account.user}"}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "account": account,
+            "title": f"Adjust points of {account.user}",
+        }
         return render(request, "admin/loyalty/adjust.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

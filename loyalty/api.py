@@ -74,5 +74,7 @@ urlpatterns = [
     re_path(r"^loyalty/tiers/?$", TiersView.as_view(), name="loyalty-tiers"),
     re_path(r"^loyalty/coupons/?$", CouponsView.as_view(), name="loyalty-coupons"),
     re_path(r"^staff/coupons/?$", StaffCouponsView.as_view(), name="staff-coupons"),
-    re_path(r"^staff/loyalty/adjust/?$", StaffAdjustPointsView.as_view(), name="staff-loyalty-adjust"),
+    re_path(
+        r"^staff/loyalty/adjust/?$", StaffAdjustPointsView.as_view(), name="staff-loyalty-adjust"
+    ),
 ]

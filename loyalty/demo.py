@@ -7,10 +7,27 @@ from loyalty import services
 from loyalty.models import Coupon
 
 DEMO_COUPONS = [
-    dict(code="WELCOME10", description="10% off your order", discount_type="percent", discount_value=Decimal("10")),
-    dict(code="SAVE5", description="$5 off orders of $40 or more", discount_type="fixed", discount_value=Decimal("5"), min_purchase=Decimal("40")),
-    dict(code="GOLD20", description="20% off for Gold members and above, up to $50", discount_type="percent",
-         discount_value=Decimal("20"), max_discount=Decimal("50"), min_tier="gold"),
+    dict(
+        code="WELCOME10",
+        description="10% off your order",
+        discount_type="percent",
+        discount_value=Decimal(10),
+    ),
+    dict(
+        code="SAVE5",
+        description="$5 off orders of $40 or more",
+        discount_type="fixed",
+        discount_value=Decimal(5),
+        min_purchase=Decimal(40),
+    ),
+    dict(
+        code="GOLD20",
+        description="20% off for Gold members and above, up to $50",
+        discount_type="percent",
+        discount_value=Decimal(20),
+        max_discount=Decimal(50),
+        min_tier="gold",
+    ),
 ]
 
 

@@ -20,7 +20,9 @@ class LoyaltyAccount(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(points__gte=0), name="loyalty_points_not_negative"),
-            models.CheckConstraint(condition=Q(lifetime_points__gte=0), name="loyalty_lifetime_not_negative"),
+            models.CheckConstraint(
+                condition=Q(lifetime_points__gte=0), name="loyalty_lifetime_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,12 +82,18 @@ class Coupon(models.Model):
     discount_value = models.DecimalField(max_digits=10, decimal_places=2)
     min_purchase = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     max_discount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    min_tier = models.CharField(max_length=16, choices=[(t, t.title()) for t in TIER_NAMES], default="bronze")
+    min_tier = models.CharField(
+        max_length=16, choices=[(t, t.title()) for t in TIER_NAMES], default="bronze"
+    )
     valid_from = models.DateTimeField(default=timezone.now)
     valid_until = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
-    usage_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Uses in all; empty: no limit.")
-    per_user_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Uses per customer; empty: no limit.")
+    usage_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Uses in all; empty: no limit."
+    )
+    per_user_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Uses per customer; empty: no limit."
+    )
     times_used = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -95,7 +103,9 @@ class Coupon(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(Upper("code"), name="loyalty_coupon_code_ci_unique"),
-            models.CheckConstraint(condition=Q(discount_value__gt=0), name="loyalty_coupon_value_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_value__gt=0), name="loyalty_coupon_value_positive"
+            ),
             models.CheckConstraint(
                 condition=~Q(discount_type="percent") | Q(discount_value__lte=100),
                 name="loyalty_coupon_percent_at_most_100",
@@ -116,7 +126,9 @@ class Coupon(models.Model):
 
 class CouponRedemption(models.Model):
     coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coupon_redemptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coupon_redemptions"
+    )
     order_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -28,15 +28,27 @@ class CouponSerializer(serializers.ModelSerializer):
     class Meta:
         model = Coupon
         fields = [
-            "code", "description", "discount_type", "discount_value", "min_purchase",
-            "max_discount", "min_tier", "valid_from", "valid_until",
+            "code",
+            "description",
+            "discount_type",
+            "discount_value",
+            "min_purchase",
+            "max_discount",
+            "min_tier",
+            "valid_from",
+            "valid_until",
         ]
 
 
 class StaffCouponSerializer(serializers.ModelSerializer):
     class Meta:
         model = Coupon
-        fields = CouponSerializer.Meta.fields + ["is_active", "usage_limit", "per_user_limit", "times_used"]
+        fields = CouponSerializer.Meta.fields + [
+            "is_active",
+            "usage_limit",
+            "per_user_limit",
+            "times_used",
+        ]
         read_only_fields = ["times_used"]
         # Below these a coupon would raise prices instead of lowering them.
         extra_kwargs = {

@@ -76,19 +76,38 @@ def tier_of(user) -> str:
     return account_for(user).tier
 
 
-def _record(account_id: int, *, kind, points: int, order_id=None, reason="", created_by=None) -> PointsEntry:
+def _record(
+    account_id: int, *, kind, points: int, order_id=None, reason="", created_by=None
+) -> PointsEntry:
     balance = LoyaltyAccount.objects.filter(pk=account_id).values_list("points", flat=True).get()
-    return _entry(account_id, balance, kind=kind, points=points, order_id=order_id, reason=reason, created_by=created_by)
-
-
-def _entry(account_id: int, balance: int, *, kind, points: int, order_id=None, reason="", created_by=None) -> PointsEntry:
-    return PointsEntry.objects.create(
-        account_id=account_id, kind=kind, points=points, balance_after=balance,
-        order_id=order_id, reason=reason, created_by=created_by,
+    return _entry(
+        account_id,
+        balance,
+        kind=kind,
+        points=points,
+        order_id=order_id,
+        reason=reason,
+        created_by=created_by,
     )
 
 
-def _add_points(*, user: User, points: int, lifetime: int = 0, floor: int | None = None) -> tuple[int, int] | None:
+def _entry(
+    account_id: int, balance: int, *, kind, points: int, order_id=None, reason="", created_by=None
+) -> PointsEntry:
+    return PointsEntry.objects.create(
+        account_id=account_id,
+        kind=kind,
+        points=points,
+        balance_after=balance,
+        order_id=order_id,
+        reason=reason,
+        created_by=created_by,
+    )
+
+
+def _add_points(
+    *, user: User, points: int, lifetime: int = 0, floor: int | None = None
+) -> tuple[int, int] | None:
     """Add ``points`` to the user's balance (and ``lifetime`` to lifetime points), only while the
     balance is at least ``floor``: (account id, new balance), or None when it is not. One
     statement in the usual case; the account is made on first use."""
@@ -103,24 +122,44 @@ def _add_points(*, user: User, points: int, lifetime: int = 0, floor: int | None
 
 # savepoint=False: an order pays inside its own transaction; a savepoint costs two round trips.
 @transaction.atomic(savepoint=False)
-def earn_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
+def earn_points(
+    *, user: User, points: int, order_id: int | None = None, reason: str = ""
+) -> PointsEntry:
     account_id, balance = _add_points(user=user, points=points, lifetime=points)
-    return _entry(account_id, balance, kind=PointsEntry.Kind.EARN, points=points, order_id=order_id, reason=reason)
+    return _entry(
+        account_id,
+        balance,
+        kind=PointsEntry.Kind.EARN,
+        points=points,
+        order_id=order_id,
+        reason=reason,
+    )
 
 
 @transaction.atomic(savepoint=False)
-def spend_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
+def spend_points(
+    *, user: User, points: int, order_id: int | None = None, reason: str = ""
+) -> PointsEntry:
     """Take ``points`` off the balance, or raise InsufficientPoints: never below zero."""
     changed = _add_points(user=user, points=-points, floor=points)
     if changed is None:
         balance = account_for(user).points
         raise InsufficientPoints(f"Not enough points: {points} needed.", balance=balance)
     account_id, balance = changed
-    return _entry(account_id, balance, kind=PointsEntry.Kind.REDEEM, points=-points, order_id=order_id, reason=reason)
+    return _entry(
+        account_id,
+        balance,
+        kind=PointsEntry.Kind.REDEEM,
+        points=-points,
+        order_id=order_id,
+        reason=reason,
+    )
 
 
 @transaction.atomic
-def reverse_points(*, user: User, points: int, order_id: int | None = None, reason: str = "") -> PointsEntry:
+def reverse_points(
+    *, user: User, points: int, order_id: int | None = None, reason: str = ""
+) -> PointsEntry:
     """Give back (points > 0) or take back (points < 0) what an order moved. Taking back
     also lowers lifetime points; neither goes below zero."""
     account = LoyaltyAccount.objects.select_for_update().get(pk=account_for(user).pk)
@@ -129,26 +168,39 @@ def reverse_points(*, user: User, points: int, order_id: int | None = None, reas
     if points < 0:
         account.lifetime_points = max(0, account.lifetime_points + points)
     account.save(update_fields=["points", "lifetime_points", "updated_at"])
-    return _record(account.pk, kind=PointsEntry.Kind.REVERSAL, points=change, order_id=order_id, reason=reason)
+    return _record(
+        account.pk, kind=PointsEntry.Kind.REVERSAL, points=change, order_id=order_id, reason=reason
+    )
 
 
 @transaction.atomic
-def adjust_points(*, user: User, points: int, reason: str, staff: User | None = None) -> PointsEntry:
+def adjust_points(
+    *, user: User, points: int, reason: str, staff: User | None = None
+) -> PointsEntry:
     """A staff correction; a negative one can't take the balance below zero."""
     if not reason.strip():
         raise InvalidPoints("Say why the points are adjusted.", field="reason")
     account = account_for(user)
     if points < 0:
-        taken = LoyaltyAccount.objects.filter(pk=account.pk, points__gte=-points).update(points=F("points") + points)
+        taken = LoyaltyAccount.objects.filter(pk=account.pk, points__gte=-points).update(
+            points=F("points") + points
+        )
         if not taken:
             raise InsufficientPoints(
-                f"The balance is {_balance(account.pk)}; it can't go below zero.", balance=_balance(account.pk)
+                f"The balance is {_balance(account.pk)}; it can't go below zero.",
+                balance=_balance(account.pk),
             )
     else:
         LoyaltyAccount.objects.filter(pk=account.pk).update(
             points=F("points") + points, lifetime_points=F("lifetime_points") + points
         )
-    return _record(account.pk, kind=PointsEntry.Kind.ADJUSTMENT, points=points, reason=reason.strip(), created_by=staff)
+    return _record(
+        account.pk,
+        kind=PointsEntry.Kind.ADJUSTMENT,
+        points=points,
+        reason=reason.strip(),
+        created_by=staff,
+    )
 
 
 def _balance(account_id: int) -> int:
@@ -175,7 +227,9 @@ def profile(user: User) -> dict:
         "discount_percent": tier.discount_percent,
         "benefits": list(tier.benefits),
         "next_tier": following.name if following else None,
-        "points_to_next_tier": max(0, following.min_points - account.lifetime_points) if following else 0,
+        "points_to_next_tier": max(0, following.min_points - account.lifetime_points)
+        if following
+        else 0,
     }
 
 
@@ -203,7 +257,8 @@ def check_coupon(coupon: Coupon, *, user, subtotal: Decimal, now=None) -> None:
     tier = tier_of(user)
     if not at_least(tier, coupon.min_tier):
         raise CouponTierRequired(
-            f"{coupon.code} is for {coupon.min_tier.title()} members and above.", min_tier=coupon.min_tier
+            f"{coupon.code} is for {coupon.min_tier.title()} members and above.",
+            min_tier=coupon.min_tier,
         )
     if coupon.per_user_limit is not None and user is not None and user.is_authenticated:
         used = CouponRedemption.objects.filter(coupon=coupon, user=user).count()
@@ -222,10 +277,13 @@ def usable_coupons(user) -> list[Coupon]:
     coupons = Coupon.objects.valid_at(timezone.now())
     used = {}
     if user is not None and user.is_authenticated:
-        for coupon_id in CouponRedemption.objects.filter(user=user).values_list("coupon_id", flat=True):
+        for coupon_id in CouponRedemption.objects.filter(user=user).values_list(
+            "coupon_id", flat=True
+        ):
             used[coupon_id] = used.get(coupon_id, 0) + 1
     return [
-        c for c in coupons
+        c
+        for c in coupons
         if at_least(tier, c.min_tier)
         and (c.usage_limit is None or c.times_used < c.usage_limit)
         and (c.per_user_limit is None or used.get(c.pk, 0) < c.per_user_limit)
@@ -239,7 +297,10 @@ def redeem_coupon(*, coupon: Coupon, user: User, order_id: int | None = None) ->
     if coupon.per_user_limit is not None:
         # Serialise this user's redemptions of this coupon.
         User.objects.select_for_update().filter(pk=user.pk).first()
-        if CouponRedemption.objects.filter(coupon=coupon, user=user).count() >= coupon.per_user_limit:
+        if (
+            CouponRedemption.objects.filter(coupon=coupon, user=user).count()
+            >= coupon.per_user_limit
+        ):
             raise CouponUsedUp("You have already used this coupon.")
     limited = Coupon.objects.filter(pk=coupon.pk)
     if coupon.usage_limit is not None:
@@ -252,6 +313,8 @@ def redeem_coupon(*, coupon: Coupon, user: User, order_id: int | None = None) ->
 @transaction.atomic
 def release_coupon(*, coupon_id: int, user: User, order_id: int) -> None:
     """Undo redeem_coupon for an order that was not paid or was cancelled."""
-    deleted, _ = CouponRedemption.objects.filter(coupon_id=coupon_id, user=user, order_id=order_id).delete()
+    deleted, _ = CouponRedemption.objects.filter(
+        coupon_id=coupon_id, user=user, order_id=order_id
+    ).delete()
     if deleted:
         Coupon.objects.filter(pk=coupon_id, times_used__gt=0).update(times_used=F("times_used") - 1)

@@ -22,9 +22,16 @@ class Tier:
 
 TIERS = (
     Tier("bronze", 0, 0, ("Earn 1 point per dollar", "Redeem 100 points for $1 off")),
-    Tier("silver", 500, 5, ("5% off every order", "Earn 1 point per dollar", "Members-only coupons")),
+    Tier(
+        "silver", 500, 5, ("5% off every order", "Earn 1 point per dollar", "Members-only coupons")
+    ),
     Tier("gold", 2000, 10, ("10% off every order", "Gold coupons", "Priority support")),
-    Tier("platinum", 5000, 15, ("15% off every order", "All coupons", "Priority support", "Early access to launches")),
+    Tier(
+        "platinum",
+        5000,
+        15,
+        ("15% off every order", "All coupons", "Priority support", "Early access to launches"),
+    ),
 )
 TIER_NAMES = [tier.name for tier in TIERS]
 BY_NAME = {tier.name: tier for tier in TIERS}

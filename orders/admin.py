@@ -36,7 +36,9 @@ def _each(modeladmin, request, queryset, action, done: str):
 def _step_action(status: str, label: str):
     def step(modeladmin, request, queryset):
         _each(
-            modeladmin, request, queryset,
+            modeladmin,
+            request,
+            queryset,
             lambda order: services.advance(order_id=order.pk, status=status, by=request.user),
             f"order(s) marked {label.lower()}",
         )
@@ -48,7 +50,15 @@ def _step_action(status: str, label: str):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("number", "user", "status", "total", "refunded_total", "created_at", "estimated_delivery")
+    list_display = (
+        "number",
+        "user",
+        "status",
+        "total",
+        "refunded_total",
+        "created_at",
+        "estimated_delivery",
+    )
     list_filter = ("status", "created_at")
     search_fields = ("number", "user__email", "user__username", "tracking_number")
     list_select_related = ("user",)
@@ -98,16 +108,32 @@ class ReturnAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve")
     def approve(self, request, queryset):
-        _each(self, request, queryset, lambda r: services.approve_return(return_id=r.pk, by=request.user), "return(s) approved")
+        _each(
+            self,
+            request,
+            queryset,
+            lambda r: services.approve_return(return_id=r.pk, by=request.user),
+            "return(s) approved",
+        )
 
     @admin.action(description="Mark received: restock and refund")
     def receive_and_refund(self, request, queryset):
-        _each(self, request, queryset, lambda r: services.receive_return(return_id=r.pk, by=request.user), "return(s) refunded")
+        _each(
+            self,
+            request,
+            queryset,
+            lambda r: services.receive_return(return_id=r.pk, by=request.user),
+            "return(s) refunded",
+        )
 
     @admin.action(description="Reject")
     def reject(self, request, queryset):
         _each(
-            self, request, queryset,
-            lambda r: services.reject_return(return_id=r.pk, note="Rejected after inspection.", by=request.user),
+            self,
+            request,
+            queryset,
+            lambda r: services.reject_return(
+                return_id=r.pk, note="Rejected after inspection.", by=request.user
+            ),
             "return(s) rejected",
         )

@@ -22,7 +22,9 @@ from orders.serializers import (
 )
 
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
     description="Retrying with the same key returns the first result and never charges twice.",
 )
 
@@ -33,22 +35,33 @@ class OrdersView(APIView):
     @extend_schema(
         operation_id="orders_list",
         parameters=[PageParams],
-        responses=inline_serializer("OrderPage", {
-            "count": serializers.IntegerField(), "limit": serializers.IntegerField(),
-            "offset": serializers.IntegerField(), "results": OrderSerializer(many=True),
-        }),
+        responses=inline_serializer(
+            "OrderPage",
+            {
+                "count": serializers.IntegerField(),
+                "limit": serializers.IntegerField(),
+                "offset": serializers.IntegerField(),
+                "results": OrderSerializer(many=True),
+            },
+        ),
     )
     def get(self, request):
         page = page_params(request.query_params)
         orders = services.orders_of(request.user)
         count = orders.count()
         results = orders[page["offset"] : page["offset"] + page["limit"]]
-        return Response({"count": count, **page, "results": OrderSerializer(results, many=True).data})
+        return Response(
+            {"count": count, **page, "results": OrderSerializer(results, many=True).data}
+        )
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=PlaceOrderSerializer, responses={201: OrderSerializer})
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY], request=PlaceOrderSerializer, responses={201: OrderSerializer}
+    )
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()[:128] or None
-        placed = services.place_order(user=request.user, idempotency_key=key, **validated(PlaceOrderSerializer, request))
+        placed = services.place_order(
+            user=request.user, idempotency_key=key, **validated(PlaceOrderSerializer, request)
+        )
         response = Response(OrderSerializer(placed.order).data, status=status.HTTP_201_CREATED)
         if placed.replayed:
             response["Idempotent-Replayed"] = "true"
@@ -95,7 +108,9 @@ class StaffOrderStatusView(APIView):
 
     @extend_schema(request=StatusStepSerializer, responses=OrderSerializer)
     def post(self, request, order_id):
-        order = services.advance(order_id=order_id, by=request.user, **validated(StatusStepSerializer, request))
+        order = services.advance(
+            order_id=order_id, by=request.user, **validated(StatusStepSerializer, request)
+        )
         return Response(OrderSerializer(services.order_of(order.user, order.pk)).data)
 
 
@@ -110,7 +125,9 @@ class StaffReturnView(APIView):
         elif self.action == "receive":
             made = services.receive_return(return_id=return_id, by=request.user)
         else:
-            made = services.reject_return(return_id=return_id, by=request.user, **validated(RejectSerializer, request))
+            made = services.reject_return(
+                return_id=return_id, by=request.user, **validated(RejectSerializer, request)
+            )
         return Response(ReturnSerializer(made).data)
 
 
@@ -129,8 +146,22 @@ urlpatterns = [
     re_path(rf"^orders/{ID}/tracking/?$", TrackingView.as_view(), name="order-tracking"),
     re_path(rf"^orders/{ID}/cancel/?$", CancelView.as_view(), name="order-cancel"),
     re_path(rf"^orders/{ID}/return/?$", ReturnView.as_view(), name="order-return"),
-    re_path(rf"^staff/orders/{ID}/status/?$", StaffOrderStatusView.as_view(), name="staff-order-status"),
-    re_path(r"^staff/returns/(?P<return_id>\d+)/approve/?$", StaffReturnView.as_view(action="approve"), name="staff-return-approve"),
-    re_path(r"^staff/returns/(?P<return_id>\d+)/receive/?$", StaffReturnView.as_view(action="receive"), name="staff-return-receive"),
-    re_path(r"^staff/returns/(?P<return_id>\d+)/reject/?$", StaffRejectReturnView.as_view(), name="staff-return-reject"),
+    re_path(
+        rf"^staff/orders/{ID}/status/?$", StaffOrderStatusView.as_view(), name="staff-order-status"
+    ),
+    re_path(
+        r"^staff/returns/(?P<return_id>\d+)/approve/?$",
+        StaffReturnView.as_view(action="approve"),
+        name="staff-return-approve",
+    ),
+    re_path(
+        r"^staff/returns/(?P<return_id>\d+)/receive/?$",
+        StaffReturnView.as_view(action="receive"),
+        name="staff-return-receive",
+    ),
+    re_path(
+        r"^staff/returns/(?P<return_id>\d+)/reject/?$",
+        StaffRejectReturnView.as_view(),
+        name="staff-return-reject",
+    ),
 ]

@@ -23,9 +23,13 @@ class Order(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         RETURNED = "returned", "Returned"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
     number = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
+    )
     idempotency_key = models.CharField(max_length=128, null=True, blank=True)
 
     # Where it goes, as it was when ordered.
@@ -37,7 +41,9 @@ class Order(models.Model):
     ship_country = models.CharField(max_length=100)
 
     # How it was paid.
-    payment_method = models.ForeignKey(PaymentMethod, null=True, on_delete=models.SET_NULL, related_name="+")
+    payment_method = models.ForeignKey(
+        PaymentMethod, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     payment_label = models.CharField(max_length=100, blank=True)
     payment_status = models.CharField(max_length=20, blank=True)
     payment_id = models.CharField(max_length=64, blank=True)
@@ -55,7 +61,9 @@ class Order(models.Model):
     shipping = models.DecimalField(**MONEY)
     total = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3, default="USD")
-    coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    coupon = models.ForeignKey(
+        Coupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     coupon_code = models.CharField(max_length=32, blank=True)
     points_redeemed = models.PositiveIntegerField(default=0)
     points_earned = models.PositiveIntegerField(default=0)
@@ -85,14 +93,29 @@ class Order(models.Model):
 
     @property
     def totals(self) -> dict:
-        fields = ["subtotal", "coupon_discount", "loyalty_discount", "points_discount", "discount",
-                  "merchandise", "tax", "shipping", "total"]
-        return {**{f: getattr(self, f) for f in fields}, "points_used": self.points_redeemed, "currency": self.currency}
+        fields = [
+            "subtotal",
+            "coupon_discount",
+            "loyalty_discount",
+            "points_discount",
+            "discount",
+            "merchandise",
+            "tax",
+            "shipping",
+            "total",
+        ]
+        return {
+            **{f: getattr(self, f) for f in fields},
+            "points_used": self.points_redeemed,
+            "currency": self.currency,
+        }
 
 
 class OrderItem(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    variant = models.ForeignKey(ProductVariant, null=True, on_delete=models.SET_NULL, related_name="+")
+    variant = models.ForeignKey(
+        ProductVariant, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     product_id = models.BigIntegerField()
     sku = models.CharField(max_length=64)
     product_name = models.CharField(max_length=200)
@@ -122,7 +145,9 @@ class StatusChange(models.Model):
     status = models.CharField(max_length=20, choices=Order.Status.choices)
     note = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -137,7 +162,9 @@ class Return(models.Model):
         REJECTED = "rejected", "Rejected"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
     reason = models.CharField(max_length=500)
     refund_amount = models.DecimalField(**MONEY)
     points_reversed = models.PositiveIntegerField(default=0)
@@ -161,7 +188,9 @@ class ReturnItem(models.Model):
 
 class Refund(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
-    return_request = models.ForeignKey(Return, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    return_request = models.ForeignKey(
+        Return, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     refund_id = models.CharField(max_length=64)
     status = models.CharField(max_length=20)

@@ -40,7 +40,9 @@ class RefundResult:
 
 
 class PaymentGateway(Protocol):
-    def authorize(self, *, amount: Decimal, currency: str, method: PaymentMethod, reference: str) -> PaymentResult: ...
+    def authorize(
+        self, *, amount: Decimal, currency: str, method: PaymentMethod, reference: str
+    ) -> PaymentResult: ...
 
     def refund(self, *, payment_id: str, amount: Decimal, reference: str) -> RefundResult: ...
 
@@ -76,14 +78,19 @@ class MockGateway:
         if decline:
             result = PaymentResult("declined", payment_id, "", decline)
         else:
-            result = PaymentResult("succeeded", payment_id, f"txn_{uuid.uuid4().hex[:24]}", f"Approved {currency} {amount}.")
+            result = PaymentResult(
+                "succeeded",
+                payment_id,
+                f"txn_{uuid.uuid4().hex[:24]}",
+                f"Approved {currency} {amount}.",
+            )
         cache.set(self._record_key(reference), result, timeout=self.RECORD_SECONDS)
         return result
 
     def find(self, *, reference) -> PaymentResult | None:
         try:
             return cache.get(self._record_key(reference))
-        except Exception as exc:  # noqa: BLE001 - its records unreachable: the outcome is unknown
+        except Exception as exc:
             raise GatewayError(f"Payment records unreachable: {exc}") from exc
 
     @staticmethod
@@ -93,7 +100,9 @@ class MockGateway:
     def refund(self, *, payment_id, amount, reference) -> RefundResult:
         if self.delay:
             time.sleep(self.delay)
-        return RefundResult("succeeded", f"re_{uuid.uuid4().hex[:24]}", amount, f"Refunded {amount}.")
+        return RefundResult(
+            "succeeded", f"re_{uuid.uuid4().hex[:24]}", amount, f"Refunded {amount}."
+        )
 
     def _decline_reason(self, method: PaymentMethod) -> str:
         card = (method.prefix, method.last_four)
@@ -104,7 +113,9 @@ class MockGateway:
                 return ""
         elif method.type == PaymentMethod.Type.UPI and method.upi_id.lower().endswith("@fail"):
             return "The UPI payment was declined by your bank."
-        elif method.type == PaymentMethod.Type.GIFT_CARD and method.prefix.upper().startswith("EMPTY"):
+        elif method.type == PaymentMethod.Type.GIFT_CARD and method.prefix.upper().startswith(
+            "EMPTY"
+        ):
             return "This gift card has no balance left."
         if self.failure_rate and self.rng.random() < self.failure_rate:
             return "The payment was declined by the issuer."

@@ -88,7 +88,9 @@ class ReturnItemInputSerializer(serializers.Serializer):
 class ReturnRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
     # A ListField rather than many=True: its schema says minItems, which the API enforces.
-    items = serializers.ListField(child=ReturnItemInputSerializer(), allow_empty=False, min_length=1, max_length=100)
+    items = serializers.ListField(
+        child=ReturnItemInputSerializer(), allow_empty=False, min_length=1, max_length=100
+    )
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -102,7 +104,9 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class StatusStepSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["processing", "shipped", "out_for_delivery", "delivered"])
+    status = serializers.ChoiceField(
+        choices=["processing", "shipped", "out_for_delivery", "delivered"]
+    )
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 

@@ -25,9 +25,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Address, PaymentMethod, User
+from cart import pricing
 from cart import services as cart_services
 from cart.models import Cart, CheckoutSession
-from cart import pricing
 from catalog import stock
 from core.errors import APIError
 from core.realtime import send_to_user
@@ -38,7 +38,13 @@ from orders.payments import get_gateway
 log = structlog.get_logger(__name__)
 
 Status = Order.Status
-FULFILMENT = [Status.PAID, Status.PROCESSING, Status.SHIPPED, Status.OUT_FOR_DELIVERY, Status.DELIVERED]
+FULFILMENT = [
+    Status.PAID,
+    Status.PROCESSING,
+    Status.SHIPPED,
+    Status.OUT_FOR_DELIVERY,
+    Status.DELIVERED,
+]
 CANCELLABLE = {Status.PAID, Status.PROCESSING}
 RETURN_DAYS = 30
 DELIVERY_BUSINESS_DAYS = 5
@@ -59,7 +65,9 @@ class PaymentDeclined(APIError):
 class PaymentUnavailable(APIError):
     status_code = 502
     default_code = "payment_unavailable"
-    default_detail = "We could not reach the payment service; you have not been charged. Please try again."
+    default_detail = (
+        "We could not reach the payment service; you have not been charged. Please try again."
+    )
 
 
 class RequestInProgress(APIError):
@@ -116,8 +124,11 @@ def place_order(
     """The placed order, ready to show (items loaded); or an earlier one with the same key."""
     try:
         order, created = _reserve(
-            user=user, address_id=address_id, payment_method_id=payment_method_id,
-            checkout_id=checkout_id, idempotency_key=idempotency_key,
+            user=user,
+            address_id=address_id,
+            payment_method_id=payment_method_id,
+            checkout_id=checkout_id,
+            idempotency_key=idempotency_key,
         )
         if not created:
             return _replay(user, order)
@@ -130,21 +141,27 @@ def place_order(
 
     try:
         result = get_gateway().authorize(
-            amount=order.total, currency=order.currency, method=order.payment_method, reference=_reference(order)
+            amount=order.total,
+            currency=order.currency,
+            method=order.payment_method,
+            reference=_reference(order),
         )
-    except Exception as exc:  # noqa: BLE001 - whatever the gateway did, the order must not stay half-made
+    except Exception as exc:
         # A timeout may hide an approval: the gateway's records say which.
         log.exception("payment_gateway_failed", order_id=order.pk)
         try:
             result = get_gateway().find(reference=_reference(order))
-        except Exception:  # noqa: BLE001 - unknown: release_stale_orders() settles it later
+        except Exception:
             log.exception("payment_outcome_unknown", order_id=order.pk)
             raise PaymentUnavailable(
                 "We could not confirm your payment. If it went through, the order will be completed; "
-                "if not, nothing is charged and the items are released.", code="payment_unconfirmed",
+                "if not, nothing is charged and the items are released.",
+                code="payment_unconfirmed",
             ) from exc
         if result is None:
-            _abandon(order, note="The payment service could not be reached.", payment_status="error")
+            _abandon(
+                order, note="The payment service could not be reached.", payment_status="error"
+            )
             raise PaymentUnavailable() from exc
     return Placed(_settle(order, result))
 
@@ -157,17 +174,31 @@ def _settle(order: Order, result) -> Order:
     """The gateway's verdict applied: paid, or cancelled with stock and coupon back (and the
     money back when it was taken but the order can't stand). Raises the refusal's APIError."""
     if not result.succeeded:
-        _abandon(order, note=f"Payment declined: {result.message}", payment_status="declined",
-                 payment_id=result.payment_id, message=result.message)
+        _abandon(
+            order,
+            note=f"Payment declined: {result.message}",
+            payment_status="declined",
+            payment_id=result.payment_id,
+            message=result.message,
+        )
         raise PaymentDeclined(result.message, payment_id=result.payment_id)
     try:
         return _complete(order, result)
     except APIError:
         # Paid, but the order can't stand (points spent elsewhere, or it was released meanwhile).
-        refund = get_gateway().refund(payment_id=result.payment_id, amount=order.total, reference=f"{_reference(order)}-void")
-        Refund.objects.create(order=order, amount=order.total, refund_id=refund.refund_id, status=refund.status)
-        _abandon(order, note="The order could not be completed; the payment was refunded.", payment_status="refunded",
-                 payment_id=result.payment_id, message=result.message)
+        refund = get_gateway().refund(
+            payment_id=result.payment_id, amount=order.total, reference=f"{_reference(order)}-void"
+        )
+        Refund.objects.create(
+            order=order, amount=order.total, refund_id=refund.refund_id, status=refund.status
+        )
+        _abandon(
+            order,
+            note="The order could not be completed; the payment was refunded.",
+            payment_status="refunded",
+            payment_id=result.payment_id,
+            message=result.message,
+        )
         raise
 
 
@@ -175,14 +206,18 @@ def _replay(user: User, order: Order) -> Placed:
     if order.status == Status.PENDING_PAYMENT:
         raise RequestInProgress()
     if order.payment_status == "declined":
-        raise PaymentDeclined(order.payment_message or "The payment was declined.", payment_id=order.payment_id)
+        raise PaymentDeclined(
+            order.payment_message or "The payment was declined.", payment_id=order.payment_id
+        )
     if order.payment_status in ("error", "refunded") and not order.paid_at:
         raise PaymentUnavailable()
     return Placed(order_of(user, order.pk), replayed=True)
 
 
 @transaction.atomic
-def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_key) -> tuple[Order, bool]:
+def _reserve(
+    *, user, address_id, payment_method_id, checkout_id, idempotency_key
+) -> tuple[Order, bool]:
     """The new pending order and True; or, when a request with the same key got the cart's
     lock first, that request's order and False. The key is looked up only here, under the
     cart's lock, where the answer can't change before this transaction ends."""
@@ -196,7 +231,9 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
     if Order.objects.filter(user=user, status=Status.PENDING_PAYMENT).exists():
         # The cart is emptied only once its order is paid: until then the same cart sent again
         # (a double click, no Idempotency-Key) would be charged again.
-        raise RequestInProgress("An order from your cart is still being paid for; retry in a moment.")
+        raise RequestInProgress(
+            "An order from your cart is still being paid for; retry in a moment."
+        )
     priced = cart_services.priced_cart(cart, user=user, with_images=False)
     if not priced.lines:
         raise cart_services.EmptyCart()
@@ -205,13 +242,18 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
             raise stock.InsufficientStock(
                 f"{line.item.variant.product.name} can't be bought as it is in your cart "
                 f"({line.problem.replace('_', ' ')}).",
-                available=line.available or 0, item_id=line.item.pk,
+                available=line.available or 0,
+                item_id=line.item.pk,
             )
     if priced.coupon_problem is not None:
         raise priced.coupon_problem
     if checkout_id:
         checkout = CheckoutSession.objects.filter(pk=checkout_id, cart=cart).first()
-        if checkout is None or checkout.expires_at < timezone.now() or checkout.totals["total"] != f"{priced.totals.total:.2f}":
+        if (
+            checkout is None
+            or checkout.expires_at < timezone.now()
+            or checkout.totals["total"] != f"{priced.totals.total:.2f}"
+        ):
             raise CheckoutExpired()
     address = Address.objects.owned_by(user).filter(pk=address_id).first()
     if address is None:
@@ -225,13 +267,24 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
         user=user,
         idempotency_key=idempotency_key or None,
         ship_name=user.full_name or user.username,
-        ship_street=address.street, ship_city=address.city, ship_state=address.state,
-        ship_zip_code=address.zip_code, ship_country=address.country,
-        payment_method=method, payment_label=method.label, payment_status="pending",
-        subtotal=totals.subtotal, coupon_discount=totals.coupon_discount,
-        loyalty_discount=totals.loyalty_discount, points_discount=totals.points_discount,
-        discount=totals.discount, merchandise=totals.merchandise, tax=totals.tax,
-        shipping=totals.shipping, total=totals.total, currency=totals.currency,
+        ship_street=address.street,
+        ship_city=address.city,
+        ship_state=address.state,
+        ship_zip_code=address.zip_code,
+        ship_country=address.country,
+        payment_method=method,
+        payment_label=method.label,
+        payment_status="pending",
+        subtotal=totals.subtotal,
+        coupon_discount=totals.coupon_discount,
+        loyalty_discount=totals.loyalty_discount,
+        points_discount=totals.points_discount,
+        discount=totals.discount,
+        merchandise=totals.merchandise,
+        tax=totals.tax,
+        shipping=totals.shipping,
+        total=totals.total,
+        currency=totals.currency,
         coupon=cart.coupon if totals.coupon_discount else None,
         coupon_code=cart.coupon.code if totals.coupon_discount else "",
         points_redeemed=totals.points_used,
@@ -239,10 +292,16 @@ def _reserve(*, user, address_id, payment_method_id, checkout_id, idempotency_ke
     items = OrderItem.objects.bulk_create(
         [
             OrderItem(
-                order=order, variant=line.item.variant, product_id=line.item.variant.product_id,
-                sku=line.item.variant.sku, product_name=line.item.variant.product.name,
-                color=line.item.variant.color, size=line.item.variant.size,
-                quantity=line.item.quantity, price=line.unit_price, subtotal=line.subtotal,
+                order=order,
+                variant=line.item.variant,
+                product_id=line.item.variant.product_id,
+                sku=line.item.variant.sku,
+                product_name=line.item.variant.product.name,
+                color=line.item.variant.color,
+                size=line.item.variant.size,
+                quantity=line.item.quantity,
+                price=line.unit_price,
+                subtotal=line.subtotal,
             )
             for line in priced.lines
         ]
@@ -270,7 +329,12 @@ def _known_relations(order: Order, **related: list) -> None:
 def _record_allocations(items: list[OrderItem], allocations: list[stock.Allocation]) -> None:
     item_by_variant = {item.variant_id: item for item in items}
     Allocation.objects.bulk_create(
-        [Allocation(item=item_by_variant[a.variant_id], location_id=a.location_id, quantity=a.quantity) for a in allocations]
+        [
+            Allocation(
+                item=item_by_variant[a.variant_id], location_id=a.location_id, quantity=a.quantity
+            )
+            for a in allocations
+        ]
     )
 
 
@@ -283,16 +347,27 @@ def _complete(order: Order, result) -> Order:
     if locked.status != Status.PENDING_PAYMENT:
         if locked.payment_id == result.payment_id:
             return locked  # settled already, by whoever got here first
-        raise NotAllowed("This order was released before its payment arrived.", status=locked.status)
+        raise NotAllowed(
+            "This order was released before its payment arrived.", status=locked.status
+        )
     locked.user = order.user  # the request's, already loaded
-    if hasattr(order, "_prefetched_objects_cache"):  # the items _reserve wrote, when it was this request
+    if hasattr(
+        order, "_prefetched_objects_cache"
+    ):  # the items _reserve wrote, when it was this request
         locked._prefetched_objects_cache = order._prefetched_objects_cache
     order = locked
     if order.points_redeemed:
-        loyalty.spend_points(user=order.user, points=order.points_redeemed, order_id=order.pk, reason="Used on this order")
+        loyalty.spend_points(
+            user=order.user,
+            points=order.points_redeemed,
+            order_id=order.pk,
+            reason="Used on this order",
+        )
     earned = math.floor(order.merchandise)
     if earned:
-        loyalty.earn_points(user=order.user, points=earned, order_id=order.pk, reason="Earned on this order")
+        loyalty.earn_points(
+            user=order.user, points=earned, order_id=order.pk, reason="Earned on this order"
+        )
     now = timezone.now()
     order.status = Status.PAID
     order.paid_at = now
@@ -301,7 +376,9 @@ def _complete(order: Order, result) -> Order:
     order.transaction_id, order.payment_message = result.transaction_id, result.message
     order.points_earned = earned
     order.carrier = CARRIER
-    order.tracking_number = "1Z" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16))
+    order.tracking_number = "1Z" + "".join(
+        secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16)
+    )
     order.estimated_delivery = add_business_days(now.date(), DELIVERY_BUSINESS_DAYS)
     order.save()
     _clear_cart(order, cart)
@@ -317,7 +394,9 @@ def _clear_cart(order: Order, cart: Cart | None) -> None:
 
 
 @transaction.atomic
-def _abandon(order: Order, *, note: str, payment_status: str, payment_id: str = "", message: str = "") -> None:
+def _abandon(
+    order: Order, *, note: str, payment_status: str, payment_id: str = "", message: str = ""
+) -> None:
     """An order that will not be paid: stock and coupon go back; it is kept, cancelled."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != Status.PENDING_PAYMENT:
@@ -337,18 +416,24 @@ def release_stale_orders(*, older_than_minutes: int | None = None) -> int:
     """Settle pending_payment orders older than the reservation window (a crash or timeout
     mid-order) by the gateway's records: completed when it approved them, else cancelled.
     Those whose outcome the gateway can't tell yet wait for the next run. Safe to rerun."""
-    minutes = settings.ORDER_RESERVATION_MINUTES if older_than_minutes is None else older_than_minutes
+    minutes = (
+        settings.ORDER_RESERVATION_MINUTES if older_than_minutes is None else older_than_minutes
+    )
     cutoff = timezone.now() - timedelta(minutes=minutes)
     stale = Order.objects.filter(status=Status.PENDING_PAYMENT, created_at__lt=cutoff)
     settled = 0
     for order in stale:
         try:
             result = get_gateway().find(reference=_reference(order))
-        except Exception:  # noqa: BLE001 - not knowing is no reason to cancel a paid order
+        except Exception:
             log.exception("stale_order_outcome_unknown", order_id=order.pk)
             continue
         if result is None:
-            _abandon(order, note="Payment was not completed in time; the items were released.", payment_status="expired")
+            _abandon(
+                order,
+                note="Payment was not completed in time; the items were released.",
+                payment_status="expired",
+            )
         else:
             try:
                 _settle(order, result)
@@ -362,14 +447,24 @@ def _allocations_of(order: Order, *, items=None) -> list[stock.Allocation]:
     rows = Allocation.objects.filter(item__order=order).select_related("item")
     if items is not None:
         rows = rows.filter(item__in=items)
-    return [stock.Allocation(row.item.variant_id, row.location_id, row.quantity) for row in rows if row.item.variant_id]
+    return [
+        stock.Allocation(row.item.variant_id, row.location_id, row.quantity)
+        for row in rows
+        if row.item.variant_id
+    ]
 
 
 def _history(order: Order, status: str, note: str = "", by: User | None = None) -> None:
     """A row of the order's history, and, once committed, an order_update to its owner's sockets."""
     change = StatusChange.objects.create(order=order, status=status, note=note[:300], by=by)
-    event = {"type": "order_update", "order_id": order.pk, "order_number": order.number,
-             "status": status, "note": change.note, "at": change.at.isoformat()}
+    event = {
+        "type": "order_update",
+        "order_id": order.pk,
+        "order_number": order.number,
+        "status": status,
+        "note": change.note,
+        "at": change.at.isoformat(),
+    }
     transaction.on_commit(lambda: send_to_user(order.user_id, event))
 
 
@@ -406,7 +501,11 @@ def advance(*, order_id: int, status: str, note: str = "", by: User | None = Non
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
         raise OrderNotFound()
-    if order.status not in FULFILMENT or status not in FULFILMENT or FULFILMENT.index(status) != FULFILMENT.index(order.status) + 1:
+    if (
+        order.status not in FULFILMENT
+        or status not in FULFILMENT
+        or FULFILMENT.index(status) != FULFILMENT.index(order.status) + 1
+    ):
         raise InvalidTransition(
             f"An order that is {order.get_status_display().lower()} can't become {status.replace('_', ' ')}.",
             status=order.status,
@@ -426,14 +525,28 @@ def cancel(*, user: User, order_id: int) -> Order:
     if order is None:
         raise OrderNotFound()
     if order.status not in CANCELLABLE:
-        raise NotAllowed(f"An order that is {order.get_status_display().lower()} can't be cancelled.", status=order.status)
-    refund = get_gateway().refund(payment_id=order.payment_id, amount=order.total, reference=f"order-{order.pk}-cancel")
-    Refund.objects.create(order=order, amount=order.total, refund_id=refund.refund_id, status=refund.status)
+        raise NotAllowed(
+            f"An order that is {order.get_status_display().lower()} can't be cancelled.",
+            status=order.status,
+        )
+    refund = get_gateway().refund(
+        payment_id=order.payment_id, amount=order.total, reference=f"order-{order.pk}-cancel"
+    )
+    Refund.objects.create(
+        order=order, amount=order.total, refund_id=refund.refund_id, status=refund.status
+    )
     stock.release(_allocations_of(order))
     if order.points_redeemed:
-        loyalty.reverse_points(user=user, points=order.points_redeemed, order_id=order.pk, reason="Order cancelled: points returned")
+        loyalty.reverse_points(
+            user=user,
+            points=order.points_redeemed,
+            order_id=order.pk,
+            reason="Order cancelled: points returned",
+        )
     if order.points_earned:
-        loyalty.reverse_points(user=user, points=-order.points_earned, order_id=order.pk, reason="Order cancelled")
+        loyalty.reverse_points(
+            user=user, points=-order.points_earned, order_id=order.pk, reason="Order cancelled"
+        )
     if order.coupon_id:
         loyalty.release_coupon(coupon_id=order.coupon_id, user=user, order_id=order.pk)
     order.status = Status.CANCELLED
@@ -447,10 +560,14 @@ def cancel(*, user: User, order_id: int) -> Order:
 
 
 def _returned_so_far(order: Order, *, exclude: Return | None = None) -> dict[int, int]:
-    rows = ReturnItem.objects.filter(return_request__order=order).exclude(return_request__status=Return.Status.REJECTED)
+    rows = ReturnItem.objects.filter(return_request__order=order).exclude(
+        return_request__status=Return.Status.REJECTED
+    )
     if exclude is not None:
         rows = rows.exclude(return_request=exclude)
-    return dict(rows.values("order_item").annotate(n=Sum("quantity")).values_list("order_item", "n"))
+    return dict(
+        rows.values("order_item").annotate(n=Sum("quantity")).values_list("order_item", "n")
+    )
 
 
 @transaction.atomic
@@ -473,12 +590,17 @@ def request_return(*, user: User, order_id: int, reason: str, items: list[dict])
         if item is None:
             errors.append(f"Item {item_id} is not part of this order.")
         elif quantity > item.quantity - already.get(item_id, 0):
-            errors.append(f"At most {item.quantity - already.get(item_id, 0)} of {item.product_name} can be returned.")
+            errors.append(
+                f"At most {item.quantity - already.get(item_id, 0)} of {item.product_name} can be returned."
+            )
     if errors:
         raise ValidationError({"items": errors})
     request = Return.objects.create(order=order, reason=reason.strip())
     ReturnItem.objects.bulk_create(
-        [ReturnItem(return_request=request, order_item=bought[i], quantity=q) for i, q in wanted.items()]
+        [
+            ReturnItem(return_request=request, order_item=bought[i], quantity=q)
+            for i, q in wanted.items()
+        ]
     )
     request.refund_amount, request.points_reversed = refund_for(order, request)
     request.save(update_fields=["refund_amount", "points_reversed"])
@@ -488,26 +610,42 @@ def request_return(*, user: User, order_id: int, reason: str, items: list[dict])
 def refund_for(order: Order, request: Return) -> tuple[Decimal, int]:
     """Money (cart.pricing.refund) and points a return gives back, in proportion to the value
     of the returned units; the return that completes the order gets what is left of both."""
-    others = Return.objects.filter(order=order).exclude(pk=request.pk).exclude(status=Return.Status.REJECTED)
+    others = (
+        Return.objects.filter(order=order)
+        .exclude(pk=request.pk)
+        .exclude(status=Return.Status.REJECTED)
+    )
     refunded = others.aggregate(total=Sum("refund_amount"))["total"] or Decimal("0.00")
     points_back = others.aggregate(total=Sum("points_reversed"))["total"] or 0
     value = sum(
-        (pricing.line_total(ri.order_item.price, ri.quantity) for ri in request.items.select_related("order_item")),
-        Decimal("0"),
+        (
+            pricing.line_total(ri.order_item.price, ri.quantity)
+            for ri in request.items.select_related("order_item")
+        ),
+        Decimal(0),
     )
     returned = _returned_so_far(order)
     everything = all(returned.get(item.pk, 0) >= item.quantity for item in order.items.all())
     money = pricing.refund(
-        paid_for_goods=order.merchandise + order.tax, subtotal=order.subtotal, returned_value=value,
-        refunded_so_far=refunded, completes_order=everything,
+        paid_for_goods=order.merchandise + order.tax,
+        subtotal=order.subtotal,
+        returned_value=value,
+        refunded_so_far=refunded,
+        completes_order=everything,
     )
     points_left = order.points_earned - points_back
-    points = points_left if everything or order.subtotal == 0 else min(math.floor(order.points_earned * value / order.subtotal), points_left)
+    points = (
+        points_left
+        if everything or order.subtotal == 0
+        else min(math.floor(order.points_earned * value / order.subtotal), points_left)
+    )
     return money, points
 
 
 def _staff_return(return_id: int) -> Return:
-    request = Return.objects.select_for_update().select_related("order").filter(pk=return_id).first()
+    request = (
+        Return.objects.select_for_update().select_related("order").filter(pk=return_id).first()
+    )
     if request is None:
         raise APIError("No such return.", code="not_found")
     return request
@@ -515,7 +653,9 @@ def _staff_return(return_id: int) -> Return:
 
 def _step(request: Return, allowed: set, to: str) -> None:
     if request.status not in allowed:
-        raise InvalidTransition(f"A return that is {request.status} can't be {to}.", status=request.status)
+        raise InvalidTransition(
+            f"A return that is {request.status} can't be {to}.", status=request.status
+        )
 
 
 @transaction.atomic
@@ -547,22 +687,45 @@ def receive_return(*, return_id: int, by: User | None = None) -> Return:
     request.refund_amount, request.points_reversed = refund_for(order, request)
     request.status = Return.Status.RECEIVED
     stock.release(_return_allocations(request))
-    refund = get_gateway().refund(payment_id=order.payment_id, amount=request.refund_amount, reference=f"return-{request.pk}")
-    Refund.objects.create(order=order, return_request=request, amount=request.refund_amount, refund_id=refund.refund_id, status=refund.status)
+    refund = get_gateway().refund(
+        payment_id=order.payment_id, amount=request.refund_amount, reference=f"return-{request.pk}"
+    )
+    Refund.objects.create(
+        order=order,
+        return_request=request,
+        amount=request.refund_amount,
+        refund_id=refund.refund_id,
+        status=refund.status,
+    )
     if request.points_reversed:
-        loyalty.reverse_points(user=order.user, points=-request.points_reversed, order_id=order.pk, reason=f"Return {request.pk}")
+        loyalty.reverse_points(
+            user=order.user,
+            points=-request.points_reversed,
+            order_id=order.pk,
+            reason=f"Return {request.pk}",
+        )
     request.status, request.refund_id = Return.Status.REFUNDED, refund.refund_id
     request.save()
     order.refunded_total += request.refund_amount
     returned = _returned_so_far(order)
-    refunded_all = not Return.objects.filter(order=order).exclude(pk=request.pk).exclude(
-        status__in=[Return.Status.REFUNDED, Return.Status.REJECTED]
-    ).exists()
-    if refunded_all and all(returned.get(item.pk, 0) >= item.quantity for item in order.items.all()):
+    refunded_all = (
+        not Return.objects.filter(order=order)
+        .exclude(pk=request.pk)
+        .exclude(status__in=[Return.Status.REFUNDED, Return.Status.REJECTED])
+        .exists()
+    )
+    if refunded_all and all(
+        returned.get(item.pk, 0) >= item.quantity for item in order.items.all()
+    ):
         order.status = Status.RETURNED
         _history(order, Status.RETURNED, "Every item returned and refunded.", by)
     else:
-        _history(order, order.status, f"Return {request.pk} received; ${request.refund_amount} refunded.", by)
+        _history(
+            order,
+            order.status,
+            f"Return {request.pk} received; ${request.refund_amount} refunded.",
+            by,
+        )
     order.save(update_fields=["status", "refunded_total"])
     return request
 
@@ -576,6 +739,8 @@ def _return_allocations(request: Return) -> list[stock.Allocation]:
             if remaining == 0 or return_item.order_item.variant_id is None:
                 break
             units = min(remaining, allocation.quantity)
-            back.append(stock.Allocation(return_item.order_item.variant_id, allocation.location_id, units))
+            back.append(
+                stock.Allocation(return_item.order_item.variant_id, allocation.location_id, units)
+            )
             remaining -= units
     return back

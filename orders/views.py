@@ -43,15 +43,25 @@ def checkout(request):
     cart = cart_services.cart_for(user=request.user)
     posted = request.POST if request.method == "POST" else {}
     # Only the "new" forms the shopper chose are bound, and so validated.
-    address_form = CheckoutAddressForm(posted.get("address_id") == NEW and posted or None, prefix="address")
-    card_form = CheckoutCardForm(posted.get("payment_method_id") == NEW and posted or None, prefix="card")
+    address_form = CheckoutAddressForm(
+        posted.get("address_id") == NEW and posted or None, prefix="address"
+    )
+    card_form = CheckoutCardForm(
+        posted.get("payment_method_id") == NEW and posted or None, prefix="card"
+    )
     address_id = payment_method_id = 0
     error, status = None, 200
     if request.method == "POST":
-        address_id = _saved_choice(request, field="address_id", form=address_form, save=account_services.add_address)
+        address_id = _saved_choice(
+            request, field="address_id", form=address_form, save=account_services.add_address
+        )
         payment_method_id = _saved_choice(
-            request, field="payment_method_id", form=card_form,
-            save=lambda **card: account_services.add_payment_method(type=PaymentMethod.Type.CARD, **card),
+            request,
+            field="payment_method_id",
+            form=card_form,
+            save=lambda **card: account_services.add_payment_method(
+                type=PaymentMethod.Type.CARD, **card
+            ),
         )
         if address_form.errors or card_form.errors:
             error, status = "Please check the details below.", 400
@@ -81,7 +91,9 @@ def checkout(request):
             # What was saved stays saved and chosen; a form with errors keeps "new" chosen.
             "chosen_address": address_id or (NEW if address_form.errors else 0),
             "chosen_method": payment_method_id or (NEW if card_form.errors else 0),
-            "address_form": address_form if address_form.errors else CheckoutAddressForm(prefix="address"),
+            "address_form": address_form
+            if address_form.errors
+            else CheckoutAddressForm(prefix="address"),
             "card_form": card_form if card_form.errors else CheckoutCardForm(prefix="card"),
             # A fresh key per attempt: a double click can't order twice, a retry after a decline can.
             "idempotency_key": uuid.uuid4().hex,
@@ -111,14 +123,22 @@ def detail(request, order_id: int):
     return render(
         request,
         "orders/detail.html",
-        {"order": order, "cancellable": order.status in services.CANCELLABLE, "returnable": returnable},
+        {
+            "order": order,
+            "cancellable": order.status in services.CANCELLABLE,
+            "returnable": returnable,
+        },
     )
 
 
 @login_required
 @require_POST
 def cancel(request, order_id: int):
-    attempt(request, lambda: services.cancel(user=request.user, order_id=order_id), "Your order is cancelled and refunded.")
+    attempt(
+        request,
+        lambda: services.cancel(user=request.user, order_id=order_id),
+        "Your order is cancelled and refunded.",
+    )
     return redirect("orders:detail", order_id=order_id)
 
 
@@ -136,7 +156,9 @@ def request_return(request, order_id: int):
     else:
         attempt(
             request,
-            lambda: services.request_return(user=request.user, order_id=order_id, reason=reason, items=items),
+            lambda: services.request_return(
+                user=request.user, order_id=order_id, reason=reason, items=items
+            ),
             "Return requested. We'll email you a label.",
         )
     return redirect("orders:detail", order_id=order_id)

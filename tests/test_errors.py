@@ -38,7 +38,9 @@ def test_wrong_method_is_a_405_envelope(client):
 
 def test_validation_errors_name_each_field(client):
     response = client.post(
-        "/api/test/widgets", {"name": "far too long a name", "quantity": 0}, content_type="application/json"
+        "/api/test/widgets",
+        {"name": "far too long a name", "quantity": 0},
+        content_type="application/json",
     )
     error = assert_envelope(response, status=400, code="validation_error")
     assert set(error["details"]) == {"name", "quantity"}

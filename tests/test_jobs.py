@@ -54,8 +54,10 @@ def shelf(db):
     return warehouse, store, item
 
 
-def test_a_csv_feed_applies_good_rows_and_reports_bad_ones(shelf, tmp_path, settings, django_capture_on_commit_callbacks):
-    warehouse, store, item = shelf
+def test_a_csv_feed_applies_good_rows_and_reports_bad_ones(
+    shelf, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    warehouse, _store, item = shelf
     sku = item.variants.get().sku
     feed = tmp_path / "feed.csv"
     feed.write_text(
@@ -69,7 +71,11 @@ def test_a_csv_feed_applies_good_rows_and_reports_bad_ones(shelf, tmp_path, sett
     )
     settings.INVENTORY_FEED = str(feed)
     announced = []
-    stock.stock_changed.connect(lambda sender, change, **kw: announced.append(change.new_quantity), weak=False, dispatch_uid="feed")
+    stock.stock_changed.connect(
+        lambda sender, change, **kw: announced.append(change.new_quantity),
+        weak=False,
+        dispatch_uid="feed",
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             run = feeds.sync_inventory()
@@ -88,13 +94,23 @@ def test_a_csv_feed_applies_good_rows_and_reports_bad_ones(shelf, tmp_path, sett
 def test_a_json_feed_and_an_unreadable_one(shelf, tmp_path):
     warehouse, _, item = shelf
     path = tmp_path / "feed.json"
-    path.write_text(json.dumps([{"sku": item.variants.get().sku, "location": "Central Warehouse", "quantity": 9}]))
+    path.write_text(
+        json.dumps(
+            [{"sku": item.variants.get().sku, "location": "Central Warehouse", "quantity": 9}]
+        )
+    )
     assert feeds.sync_inventory(feeds.FileFeed(str(path))).applied == 1
     assert StockLevel.objects.get(location=warehouse).quantity == 9
     bad = tmp_path / "bad.csv"
     bad.write_text("product,where,count\nx,y,1\n")
-    assert "header must be sku,location,quantity" in feeds.sync_inventory(feeds.FileFeed(str(bad))).failure
-    assert "Could not read" in feeds.sync_inventory(feeds.FileFeed(str(tmp_path / "missing.csv"))).failure
+    assert (
+        "header must be sku,location,quantity"
+        in feeds.sync_inventory(feeds.FileFeed(str(bad))).failure
+    )
+    assert (
+        "Could not read"
+        in feeds.sync_inventory(feeds.FileFeed(str(tmp_path / "missing.csv"))).failure
+    )
 
 
 def test_no_feed_no_sync(settings):
@@ -107,7 +123,10 @@ def test_the_demo_feed_moves_about_a_tenth_of_the_levels(db):
 
     warehouse = builders.location()
     for n in range(10):
-        builders.product(f"Demo {n}", variants=[("Red", "S", 10), ("Red", "M", 10), ("Blue", "S", 10), ("Blue", "M", 10)])
+        builders.product(
+            f"Demo {n}",
+            variants=[("Red", "S", 10), ("Red", "M", 10), ("Blue", "S", 10), ("Blue", "M", 10)],
+        )
     run = feeds.sync_inventory(feeds.DemoFeed(rng=random.Random(3)))
     assert run.rows == 4 and run.skipped == 0
     assert run.applied + run.unchanged == 4
@@ -115,8 +134,10 @@ def test_the_demo_feed_moves_about_a_tenth_of_the_levels(db):
 
 
 def test_low_stock_alerts_open_once_and_resolve_on_restock(shelf, mailoutbox, django_user_model):
-    warehouse, store, item = shelf
-    django_user_model.objects.create_user("clerk", "clerk@example.com", "pw-clerk-2026", is_staff=True)
+    warehouse, _store, item = shelf
+    django_user_model.objects.create_user(
+        "clerk", "clerk@example.com", "pw-clerk-2026", is_staff=True
+    )
     assert alerts.check_low_stock() == {"opened": 1, "resolved": 0}
     assert alerts.check_low_stock() == {"opened": 0, "resolved": 0}
     assert LowStockAlert.objects.filter(status="open").count() == 1
@@ -158,33 +179,51 @@ def test_run_job_command(shelf, capsys):
 
 
 def test_staff_run_a_job_from_the_admin(shelf, client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026"))
+    client.force_login(
+        django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026")
+    )
     page = client.get("/admin/catalog/lowstockalert/").content.decode()
     assert "Run low stock alerts now" in page
     assert "Run delete abandoned carts now" not in page  # an app's page offers its own jobs
     response = client.post(
         "/admin/jobs/low_stock_alerts/run/", {"next": "/admin/catalog/lowstockalert/"}, follow=True
     )
-    assert [str(m) for m in response.context["messages"]] == ["Low stock alerts finished: 1 opened, 0 resolved."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Low stock alerts finished: 1 opened, 0 resolved."
+    ]
     assert "Feed Item" in response.content.decode()
 
 
 def test_the_admin_jobs_page_lists_every_job_and_runs_one(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026"))
+    client.force_login(
+        django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026")
+    )
     assert "/admin/jobs/" in client.get("/admin/").content.decode()
     page = client.get("/admin/jobs/").content.decode()
-    for label in ("flush expired tokens", "sync inventory", "low stock alerts", "delete abandoned carts",
-                  "release stale orders", "close idle chat sessions"):
+    for label in (
+        "flush expired tokens",
+        "sync inventory",
+        "low stock alerts",
+        "delete abandoned carts",
+        "release stale orders",
+        "close idle chat sessions",
+    ):
         assert f"Run {label} now" in page
     response = client.post("/admin/jobs/release_stale_orders/run/", follow=True)
     assert response.request["PATH_INFO"] == "/admin/jobs/"
-    assert [str(m) for m in response.context["messages"]] == ["Release stale orders finished: 0 orders released."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Release stale orders finished: 0 orders released."
+    ]
     elsewhere = client.post("/admin/jobs/sync_inventory/run/", {"next": "https://evil.example/"})
     assert elsewhere["Location"] == "/admin/jobs/"
 
 
 def test_staff_who_are_not_superusers_cannot_run_jobs(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("clerk", "c@example.com", "pw-clerk-2026", is_staff=True))
+    client.force_login(
+        django_user_model.objects.create_user(
+            "clerk", "c@example.com", "pw-clerk-2026", is_staff=True
+        )
+    )
     response = client.post("/admin/jobs/low_stock_alerts/run/", follow=True)
     assert [str(m) for m in response.context["messages"]] == ["Choose a job and press its button."]
 
@@ -197,10 +236,31 @@ def test_a_task_runs_through_a_real_worker_on_redis(settings):
     warehouse = builders.location()
     builders.product("Worker Item", variants=[("", "", 2)])
     db = settings.DATABASES["default"]
-    env = {**os.environ, "ENV_FILE": "", "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+    env = {
+        **os.environ,
+        "ENV_FILE": "",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         result = low_stock_alerts.delay().get(timeout=60)
@@ -217,7 +277,9 @@ def test_cleanup_closes_idle_chat_sessions(user, settings, purge, left):
     from chat.models import ChatMessage, ChatSession
 
     settings.CHAT_PURGE_MESSAGES = purge
-    idle = ChatSession.objects.create(session_id="idle", user=user, last_activity=timezone.now() - timedelta(days=31))
+    idle = ChatSession.objects.create(
+        session_id="idle", user=user, last_activity=timezone.now() - timedelta(days=31)
+    )
     fresh = ChatSession.objects.create(session_id="fresh", user=user)
     for session in (idle, fresh):
         ChatMessage.objects.create(session=session, type="user", content="hello")

@@ -36,7 +36,9 @@ def test_swagger_ui_needs_no_internet(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
-    assert not re.search(r"""(src|href)=["']https?://""", html), "docs load assets from the internet"
+    assert not re.search(r"""(src|href)=["']https?://""", html), (
+        "docs load assets from the internet"
+    )
     bundle = re.search(r'src="(/static/drf_spectacular_sidecar/[^"]+\.js)"', html).group(1)
     assert client.get(bundle).status_code == 200
 

@@ -6,43 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_search_indexes'),
+        ("catalog", "0002_search_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InventorySyncRun',
+            name="InventorySyncRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=500)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('applied', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('skipped', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list, help_text='Each skipped row: its line and why.')),
-                ('failure', models.TextField(blank=True, help_text='Why the feed could not be read at all.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=500)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("applied", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("skipped", models.PositiveIntegerField(default=0)),
+                (
+                    "errors",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Each skipped row: its line and why."
+                    ),
+                ),
+                (
+                    "failure",
+                    models.TextField(
+                        blank=True, help_text="Why the feed could not be read at all."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='LowStockAlert',
+            name="LowStockAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.IntegerField(help_text='Units in stock when the alert was raised.')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], db_index=True, default='open', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='low_stock_alerts', to='catalog.productvariant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.IntegerField(help_text="Units in stock when the alert was raised."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="low_stock_alerts",
+                        to="catalog.productvariant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', 'quantity', '-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('variant',), name='catalog_one_open_alert_per_variant')],
+                "ordering": ["status", "quantity", "-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("variant",),
+                        name="catalog_one_open_alert_per_variant",
+                    )
+                ],
             },
         ),
     ]

@@ -4,38 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_inventorysyncrun_lowstockalert'),
+        ("catalog", "0003_inventorysyncrun_lowstockalert"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='product',
-            name='catalog_product_active_price',
+            model_name="product",
+            name="catalog_product_active_price",
         ),
         migrations.RemoveIndex(
-            model_name='product',
-            name='catalog_product_active_rating',
+            model_name="product",
+            name="catalog_product_active_rating",
         ),
         migrations.RemoveIndex(
-            model_name='product',
-            name='catalog_product_active_new',
+            model_name="product",
+            name="catalog_product_active_new",
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['is_active', 'price', '-id'], name='catalog_product_active_price'),
+            model_name="product",
+            index=models.Index(
+                fields=["is_active", "price", "-id"], name="catalog_product_active_price"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['is_active', '-price', '-id'], name='catalog_product_active_price_d'),
+            model_name="product",
+            index=models.Index(
+                fields=["is_active", "-price", "-id"], name="catalog_product_active_price_d"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['is_active', '-rating', '-id'], name='catalog_product_active_rating'),
+            model_name="product",
+            index=models.Index(
+                fields=["is_active", "-rating", "-id"], name="catalog_product_active_rating"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['is_active', '-created_at', '-id'], name='catalog_product_active_new'),
+            model_name="product",
+            index=models.Index(
+                fields=["is_active", "-created_at", "-id"], name="catalog_product_active_new"
+            ),
         ),
     ]

@@ -14,8 +14,15 @@ C = []
 
 
 def convo(intent, turns, end=None, setup=()):
-    C.append({"id": f"{intent}-{sum(1 for c in C if c['intent'] == intent) + 1}", "intent": intent,
-              "turns": turns, "end": end or {}, "setup": list(setup)})
+    C.append(
+        {
+            "id": f"{intent}-{sum(1 for c in C if c['intent'] == intent) + 1}",
+            "intent": intent,
+            "turns": turns,
+            "end": end or {},
+            "setup": list(setup),
+        }
+    )
 
 
 def say(text, tool=None, args=None, reply=()):
@@ -23,86 +30,321 @@ def say(text, tool=None, args=None, reply=()):
 
 
 # Search: free text with typos, brands, categories, prices, colors, sizes
-convo("search", [say("runing shoos", "search_products", {"query": "runing shoos"}, ["running shoes"])])
+convo(
+    "search", [say("runing shoos", "search_products", {"query": "runing shoos"}, ["running shoes"])]
+)
 convo("search", [say("adidsa", "search_products", {"query": "adidsa"}, ["adidas"])])
-convo("search", [say("hedphones under $200", "search_products", {"query": "hedphones", "max_price": 200.0}, ["headphones"])])
-convo("search", [say("show me hoodies between 40 and 80 dollars", "search_products", {"min_price": 40.0, "max_price": 80.0}, ["hoodie"])])
+convo(
+    "search",
+    [
+        say(
+            "hedphones under $200",
+            "search_products",
+            {"query": "hedphones", "max_price": 200.0},
+            ["headphones"],
+        )
+    ],
+)
+convo(
+    "search",
+    [
+        say(
+            "show me hoodies between 40 and 80 dollars",
+            "search_products",
+            {"min_price": 40.0, "max_price": 80.0},
+            ["hoodie"],
+        )
+    ],
+)
 convo("search", [say("black trail shoes", "search_products", {"color": "Black"}, ["trail shoes"])])
-convo("search", [say("running shoes in size 9", "search_products", {"size": "9"}, ["running shoes"])])
+convo(
+    "search", [say("running shoes in size 9", "search_products", {"size": "9"}, ["running shoes"])]
+)
 convo("search", [say("lapptop", "search_products", {"query": "lapptop"}, ["laptop"])])
-convo("search", [say("do you have a backpack?", "search_products", {"query": "backpack"}, ["backpack"])])
-convo("search", [say("smartwach over $300", "search_products", {"min_price": 300.0}, ["smartwatch"])])
+convo(
+    "search",
+    [say("do you have a backpack?", "search_products", {"query": "backpack"}, ["backpack"])],
+)
+convo(
+    "search", [say("smartwach over $300", "search_products", {"min_price": 300.0}, ["smartwatch"])]
+)
 convo("search", [say("nike t-shirt", "search_products", {"query": "nike t-shirt"}, ["t-shirt"])])
 convo("search", [say("water botle", "search_products", {}, ["water bottle"])])
-convo("search", [say("navy hoodie size m", "search_products", {"color": "Navy", "size": "M"}, ["hoodie"])])
+convo(
+    "search",
+    [say("navy hoodie size m", "search_products", {"color": "Navy", "size": "M"}, ["hoodie"])],
+)
 convo("search", [say("zzqqxx", "search_products", {}, ["found nothing"])])
 
 # Details, stock, similar
-convo("details", [say("trail shoes", "search_products"), say("tell me more about the first one", "product_details", {}, ["$"])])
-convo("details", [say("headphones", "search_products"), say("details of the second one", "product_details", {}, ["in stock"])])
-convo("stock", [say("backpack", "search_products"), say("is the first one in stock in seattle?", "stock_by_location", {"city": "Seattle"}, ["warehouse"])])
-convo("stock", [say("laptop", "search_products"), say("which stores have the first one?", "stock_by_location", {}, ["warehouse"])])
-convo("stock", [say("hoodie", "search_products"), say("is it available in chicago", "stock_by_location", {"city": "Chicago"}, ["warehouse"])])
-convo("similar", [say("running shoes", "search_products"), say("show me similar to the first one", "similar_products", {}, ["like"])])
-convo("similar", [say("laptop", "search_products"), say("what goes with the first one?", "similar_products", {}, ["good with it"])])
+convo(
+    "details",
+    [
+        say("trail shoes", "search_products"),
+        say("tell me more about the first one", "product_details", {}, ["$"]),
+    ],
+)
+convo(
+    "details",
+    [
+        say("headphones", "search_products"),
+        say("details of the second one", "product_details", {}, ["in stock"]),
+    ],
+)
+convo(
+    "stock",
+    [
+        say("backpack", "search_products"),
+        say(
+            "is the first one in stock in seattle?",
+            "stock_by_location",
+            {"city": "Seattle"},
+            ["warehouse"],
+        ),
+    ],
+)
+convo(
+    "stock",
+    [
+        say("laptop", "search_products"),
+        say("which stores have the first one?", "stock_by_location", {}, ["warehouse"]),
+    ],
+)
+convo(
+    "stock",
+    [
+        say("hoodie", "search_products"),
+        say("is it available in chicago", "stock_by_location", {"city": "Chicago"}, ["warehouse"]),
+    ],
+)
+convo(
+    "similar",
+    [
+        say("running shoes", "search_products"),
+        say("show me similar to the first one", "similar_products", {}, ["like"]),
+    ],
+)
+convo(
+    "similar",
+    [
+        say("laptop", "search_products"),
+        say("what goes with the first one?", "similar_products", {}, ["good with it"]),
+    ],
+)
 
 # Adding to the cart, with options, references and quantities
-convo("add", [say("black water bottle", "search_products"), say("add the first one", "add_to_cart", {"quantity": 1}, ["added"])],
-      {"cart_lines": 1, "cart_quantity": 1})
-convo("add", [say("black water bottle", "search_products"), say("add 3 of the first one", "add_to_cart", {"quantity": 3}, ["added|only"])])
-convo("add", [say("grey backpack", "search_products"), say("put the second one in my cart", "add_to_cart", {"color": "Grey"}, ["added|only|sold out"])])
-convo("add", [say("running shoes", "search_products"), say("add the first one", "add_to_cart", {}, ["choose a size"])],
-      {"cart_lines": 0})
-convo("add", [say("white running shoes size 9", "search_products", {"size": "9"}), say("add the first one", "add_to_cart", {"size": "9", "color": "White"}, ["added"])],
-      {"cart_lines": 1})
-convo("add", [say("black running shoes size 10", "search_products", {"color": "Black", "size": "10"}),
-              say("buy the first one", "add_to_cart", {"color": "Black", "size": "10"}, ["added"])], {"cart_lines": 1})
-convo("add", [say("black water bottle", "search_products"), say("add the first one", "add_to_cart"), say("two more", "add_to_cart", {"quantity": 2}, ["added|only"])],
-      {"cart_lines": 1})
-convo("add", [say("black backpack", "search_products"), say("add the first one", "add_to_cart"), say("make it 2", "update_cart_item", {"quantity": 2}, ["your cart|only"])],
-      {"cart_lines": 1})
+convo(
+    "add",
+    [
+        say("black water bottle", "search_products"),
+        say("add the first one", "add_to_cart", {"quantity": 1}, ["added"]),
+    ],
+    {"cart_lines": 1, "cart_quantity": 1},
+)
+convo(
+    "add",
+    [
+        say("black water bottle", "search_products"),
+        say("add 3 of the first one", "add_to_cart", {"quantity": 3}, ["added|only"]),
+    ],
+)
+convo(
+    "add",
+    [
+        say("grey backpack", "search_products"),
+        say(
+            "put the second one in my cart",
+            "add_to_cart",
+            {"color": "Grey"},
+            ["added|only|sold out"],
+        ),
+    ],
+)
+convo(
+    "add",
+    [
+        say("running shoes", "search_products"),
+        say("add the first one", "add_to_cart", {}, ["choose a size"]),
+    ],
+    {"cart_lines": 0},
+)
+convo(
+    "add",
+    [
+        say("white running shoes size 9", "search_products", {"size": "9"}),
+        say("add the first one", "add_to_cart", {"size": "9", "color": "White"}, ["added"]),
+    ],
+    {"cart_lines": 1},
+)
+convo(
+    "add",
+    [
+        say("black running shoes size 10", "search_products", {"color": "Black", "size": "10"}),
+        say("buy the first one", "add_to_cart", {"color": "Black", "size": "10"}, ["added"]),
+    ],
+    {"cart_lines": 1},
+)
+convo(
+    "add",
+    [
+        say("black water bottle", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("two more", "add_to_cart", {"quantity": 2}, ["added|only"]),
+    ],
+    {"cart_lines": 1},
+)
+convo(
+    "add",
+    [
+        say("black backpack", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("make it 2", "update_cart_item", {"quantity": 2}, ["your cart|only"]),
+    ],
+    {"cart_lines": 1},
+)
 convo("add", [say("add it")], {"cart_lines": 0})
-convo("add", [say("grey water bottle", "search_products"), say("add the first one", "add_to_cart"),
-              say("that in black", "add_to_cart", {"color": "Black"})])
-convo("add", [say("navy hoodie size l", "search_products", {"size": "L"}), say("add the third one", "add_to_cart", {"size": "L", "color": "Navy"}, ["added|only"])])
+convo(
+    "add",
+    [
+        say("grey water bottle", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("that in black", "add_to_cart", {"color": "Black"}),
+    ],
+)
+convo(
+    "add",
+    [
+        say("navy hoodie size l", "search_products", {"size": "L"}),
+        say("add the third one", "add_to_cart", {"size": "L", "color": "Navy"}, ["added|only"]),
+    ],
+)
 
 # The cart
 convo("cart", [say("what's in my cart?", "show_cart", {}, ["empty"])])
-convo("cart", [say("black water bottle", "search_products"), say("add the first one", "add_to_cart"), say("show my cart", "show_cart", {}, ["total"])],
-      {"cart_lines": 1})
-convo("cart", [say("black water bottle", "search_products"), say("add the first one", "add_to_cart"), say("remove it from my cart", "update_cart_item", {"quantity": 0}, ["empty"])],
-      {"cart_lines": 0})
-convo("cart", [say("black backpack", "search_products"), say("add the first one", "add_to_cart"), say("what's my total", "show_cart", {}, ["$"])])
-convo("cart", [say("silver laptop", "search_products"), say("add the first one", "add_to_cart"), say("delete the first one from the cart", "update_cart_item", {"quantity": 0})],
-      {"cart_lines": 0})
+convo(
+    "cart",
+    [
+        say("black water bottle", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("show my cart", "show_cart", {}, ["total"]),
+    ],
+    {"cart_lines": 1},
+)
+convo(
+    "cart",
+    [
+        say("black water bottle", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("remove it from my cart", "update_cart_item", {"quantity": 0}, ["empty"]),
+    ],
+    {"cart_lines": 0},
+)
+convo(
+    "cart",
+    [
+        say("black backpack", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("what's my total", "show_cart", {}, ["$"]),
+    ],
+)
+convo(
+    "cart",
+    [
+        say("silver laptop", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("delete the first one from the cart", "update_cart_item", {"quantity": 0}),
+    ],
+    {"cart_lines": 0},
+)
 
 # Coupons
 convo("coupons", [say("which coupons can I use?", "list_coupons", {}, ["welcome10"])])
-convo("coupons", [say("black backpack", "search_products"), say("add the first one", "add_to_cart"), say("apply coupon welcome10", "apply_coupon", {"code": "WELCOME10"}, ["applied"])],
-      {"coupon": "WELCOME10"})
-convo("coupons", [say("use code WELCOME10", "apply_coupon", {"code": "WELCOME10"}, [])], {"coupon": "WELCOME10"})
-convo("coupons", [say("apply coupon NOSUCH", "apply_coupon", {"code": "NOSUCH"}, ["no coupon"])], {"coupon": None})
-convo("coupons", [say("apply GOLD20", "apply_coupon", {"code": "GOLD20"}, ["gold members"])], {"coupon": None})
-convo("coupons", [say("apply GOLD20", "apply_coupon", {"code": "GOLD20"}, ["applied"])], {"coupon": "GOLD20"}, setup=["gold"])
-convo("coupons", [say("use code WELCOME10", "apply_coupon"), say("remove the coupon", "remove_coupon", {}, ["removed"])], {"coupon": None})
+convo(
+    "coupons",
+    [
+        say("black backpack", "search_products"),
+        say("add the first one", "add_to_cart"),
+        say("apply coupon welcome10", "apply_coupon", {"code": "WELCOME10"}, ["applied"]),
+    ],
+    {"coupon": "WELCOME10"},
+)
+convo(
+    "coupons",
+    [say("use code WELCOME10", "apply_coupon", {"code": "WELCOME10"}, [])],
+    {"coupon": "WELCOME10"},
+)
+convo(
+    "coupons",
+    [say("apply coupon NOSUCH", "apply_coupon", {"code": "NOSUCH"}, ["no coupon"])],
+    {"coupon": None},
+)
+convo(
+    "coupons",
+    [say("apply GOLD20", "apply_coupon", {"code": "GOLD20"}, ["gold members"])],
+    {"coupon": None},
+)
+convo(
+    "coupons",
+    [say("apply GOLD20", "apply_coupon", {"code": "GOLD20"}, ["applied"])],
+    {"coupon": "GOLD20"},
+    setup=["gold"],
+)
+convo(
+    "coupons",
+    [
+        say("use code WELCOME10", "apply_coupon"),
+        say("remove the coupon", "remove_coupon", {}, ["removed"]),
+    ],
+    {"coupon": None},
+)
 convo("coupons", [say("any deals for me?", "list_coupons", {}, ["save5"])])
 
 # Loyalty
 convo("loyalty", [say("how many points do I have?", "loyalty_status", {}, ["bronze", "0 points"])])
-convo("loyalty", [say("what's my tier", "loyalty_status", {}, ["gold", "platinum"])], setup=["gold"])
+convo(
+    "loyalty", [say("what's my tier", "loyalty_status", {}, ["gold", "platinum"])], setup=["gold"]
+)
 convo("loyalty", [say("my rewards", "loyalty_status", {}, ["points"])])
 
 # Orders: status, cancel and return with confirmation
 convo("orders", [say("where is my order?", "order_status", {}, ["no orders"])])
-convo("orders", [say("where is my order?", "order_status", {}, ["paid", "ups"])], setup=["paid_order"])
+convo(
+    "orders", [say("where is my order?", "order_status", {}, ["paid", "ups"])], setup=["paid_order"]
+)
 convo("orders", [say("track my delivery", "order_status", {}, ["expected"])], setup=["paid_order"])
-convo("orders", [say("cancel my order", "cancel_order", {}, ["say yes"]), say("yes", "cancel_order", {"confirmed": True}, ["cancelled"])],
-      {"order_status": "cancelled"}, setup=["paid_order"])
-convo("orders", [say("cancel my order", "cancel_order"), say("no", None, {}, ["left it"])], {"order_status": "paid"}, setup=["paid_order"])
-convo("orders", [say("I want to return my order, too big", "start_return", {}, ["say yes"]), say("yes", "start_return", {"confirmed": True}, ["requested"])],
-      {"returns": 1}, setup=["delivered_order"])
-convo("orders", [say("cancel my order", "cancel_order", {}, ["say yes"]), say("yes", "cancel_order", {}, ["can't be cancelled"])],
-      {"order_status": "delivered"}, setup=["delivered_order"])
+convo(
+    "orders",
+    [
+        say("cancel my order", "cancel_order", {}, ["say yes"]),
+        say("yes", "cancel_order", {"confirmed": True}, ["cancelled"]),
+    ],
+    {"order_status": "cancelled"},
+    setup=["paid_order"],
+)
+convo(
+    "orders",
+    [say("cancel my order", "cancel_order"), say("no", None, {}, ["left it"])],
+    {"order_status": "paid"},
+    setup=["paid_order"],
+)
+convo(
+    "orders",
+    [
+        say("I want to return my order, too big", "start_return", {}, ["say yes"]),
+        say("yes", "start_return", {"confirmed": True}, ["requested"]),
+    ],
+    {"returns": 1},
+    setup=["delivered_order"],
+)
+convo(
+    "orders",
+    [
+        say("cancel my order", "cancel_order", {}, ["say yes"]),
+        say("yes", "cancel_order", {}, ["can't be cancelled"]),
+    ],
+    {"order_status": "delivered"},
+    setup=["delivered_order"],
+)
 
 # Help
 convo("help", [say("hello", None, {}, ["i can find products"])])

@@ -41,14 +41,25 @@ def prepare_catalog() -> None:
 
 def _shopper(number: int, setup: list[str]) -> User:
     user = User.objects.create_user(f"eval{number}", f"eval{number}@example.com", "eval-pass-2026")
-    address = accounts.add_address(user=user, street="1 Main St", city="Springfield", zip_code="62701", country="US")
-    card = accounts.add_payment_method(user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031)
+    address = accounts.add_address(
+        user=user, street="1 Main St", city="Springfield", zip_code="62701", country="US"
+    )
+    card = accounts.add_payment_method(
+        user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
+    )
     if "gold" in setup:
         loyalty.earn_points(user=user, points=2600)
     if "paid_order" in setup or "delivered_order" in setup:
-        product = Product.objects.filter(stock__gt=5, variants__size="", variants__color__gt="").first()
+        product = Product.objects.filter(
+            stock__gt=5, variants__size="", variants__color__gt=""
+        ).first()
         variant = product.variants.first()
-        cart_services.add_item(cart=cart_services.cart_for(user=user), product_id=product.pk, quantity=1, color=variant.color)
+        cart_services.add_item(
+            cart=cart_services.cart_for(user=user),
+            product_id=product.pk,
+            quantity=1,
+            color=variant.color,
+        )
         placed = orders.place_order(user=user, address_id=address.pk, payment_method_id=card.pk)
         if "delivered_order" in setup:
             for step in ("processing", "shipped", "out_for_delivery", "delivered"):
@@ -66,7 +77,9 @@ def run_conversation(number: int, conversation: dict) -> Outcome:
             if kind == "tool_call":
                 calls.append((name, data))
             elif kind == "tool_result":
-                state = services.remember(state, tool=name, args=calls[-1][1] if calls else {}, result=data)
+                state = services.remember(
+                    state, tool=name, args=calls[-1][1] if calls else {}, result=data
+                )
             else:
                 reply = name
         _check_turn(outcome, turn, calls, reply)
@@ -80,7 +93,9 @@ def _check_turn(outcome: Outcome, turn: dict, calls: list, reply: str) -> None:
         if calls:
             outcome.problems.append(f"{said}: expected no tool, got {calls[0][0]}")
     elif not calls or calls[0][0] != turn["tool"]:
-        outcome.problems.append(f"{said}: expected {turn['tool']}, got {calls[0][0] if calls else 'no tool'}")
+        outcome.problems.append(
+            f"{said}: expected {turn['tool']}, got {calls[0][0] if calls else 'no tool'}"
+        )
     else:
         args = calls[0][1]
         for key, value in turn["args"].items():

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,76 +16,214 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Coupon',
+            name="Coupon",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Matched whatever its case.', max_length=32, unique=True)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('discount_type', models.CharField(choices=[('percent', 'Percent off'), ('fixed', 'Amount off')], max_length=8)),
-                ('discount_value', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('min_purchase', models.DecimalField(decimal_places=2, default=0, max_digits=10)),
-                ('max_discount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('min_tier', models.CharField(choices=[('bronze', 'Bronze'), ('silver', 'Silver'), ('gold', 'Gold'), ('platinum', 'Platinum')], default='bronze', max_length=16)),
-                ('valid_from', models.DateTimeField(default=django.utils.timezone.now)),
-                ('valid_until', models.DateTimeField(blank=True, null=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('usage_limit', models.PositiveIntegerField(blank=True, help_text='Uses in all; empty: no limit.', null=True)),
-                ('per_user_limit', models.PositiveIntegerField(blank=True, help_text='Uses per customer; empty: no limit.', null=True)),
-                ('times_used', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Matched whatever its case.", max_length=32, unique=True
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "discount_type",
+                    models.CharField(
+                        choices=[("percent", "Percent off"), ("fixed", "Amount off")], max_length=8
+                    ),
+                ),
+                ("discount_value", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("min_purchase", models.DecimalField(decimal_places=2, default=0, max_digits=10)),
+                (
+                    "max_discount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                (
+                    "min_tier",
+                    models.CharField(
+                        choices=[
+                            ("bronze", "Bronze"),
+                            ("silver", "Silver"),
+                            ("gold", "Gold"),
+                            ("platinum", "Platinum"),
+                        ],
+                        default="bronze",
+                        max_length=16,
+                    ),
+                ),
+                ("valid_from", models.DateTimeField(default=django.utils.timezone.now)),
+                ("valid_until", models.DateTimeField(blank=True, null=True)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "usage_limit",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Uses in all; empty: no limit.", null=True
+                    ),
+                ),
+                (
+                    "per_user_limit",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Uses per customer; empty: no limit.", null=True
+                    ),
+                ),
+                ("times_used", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Upper('code'), name='loyalty_coupon_code_ci_unique'), models.CheckConstraint(condition=models.Q(('discount_value__gt', 0)), name='loyalty_coupon_value_positive'), models.CheckConstraint(condition=models.Q(models.Q(('discount_type', 'percent'), _negated=True), ('discount_value__lte', 100), _connector='OR'), name='loyalty_coupon_percent_at_most_100'), models.CheckConstraint(condition=models.Q(('usage_limit__isnull', True), ('times_used__lte', models.F('usage_limit')), _connector='OR'), name='loyalty_coupon_within_usage_limit')],
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Upper("code"),
+                        name="loyalty_coupon_code_ci_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("discount_value__gt", 0)),
+                        name="loyalty_coupon_value_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("discount_type", "percent"), _negated=True),
+                            ("discount_value__lte", 100),
+                            _connector="OR",
+                        ),
+                        name="loyalty_coupon_percent_at_most_100",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("usage_limit__isnull", True),
+                            ("times_used__lte", models.F("usage_limit")),
+                            _connector="OR",
+                        ),
+                        name="loyalty_coupon_within_usage_limit",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CouponRedemption',
+            name="CouponRedemption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('coupon', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='loyalty.coupon')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coupon_redemptions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="redemptions",
+                        to="loyalty.coupon",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coupon_redemptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='LoyaltyAccount',
+            name="LoyaltyAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.IntegerField(default=0)),
-                ('lifetime_points', models.IntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='loyalty_account', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("points", models.IntegerField(default=0)),
+                ("lifetime_points", models.IntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="loyalty_account",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PointsEntry',
+            name="PointsEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('earn', 'Earned'), ('redeem', 'Redeemed'), ('reversal', 'Reversed'), ('adjustment', 'Adjusted by staff')], max_length=16)),
-                ('points', models.IntegerField(help_text='Positive adds to the balance, negative takes away.')),
-                ('balance_after', models.IntegerField()),
-                ('order_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='loyalty.loyaltyaccount')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("earn", "Earned"),
+                            ("redeem", "Redeemed"),
+                            ("reversal", "Reversed"),
+                            ("adjustment", "Adjusted by staff"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "points",
+                    models.IntegerField(
+                        help_text="Positive adds to the balance, negative takes away."
+                    ),
+                ),
+                ("balance_after", models.IntegerField()),
+                ("order_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="loyalty.loyaltyaccount",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'points ledger',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "points ledger",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='loyaltyaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('points__gte', 0)), name='loyalty_points_not_negative'),
+            model_name="loyaltyaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points__gte", 0)), name="loyalty_points_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltyaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('lifetime_points__gte', 0)), name='loyalty_lifetime_not_negative'),
+            model_name="loyaltyaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("lifetime_points__gte", 0)),
+                name="loyalty_lifetime_not_negative",
+            ),
         ),
     ]

@@ -57,10 +57,17 @@ def test_signup_refuses_a_taken_email_or_username_whatever_the_case(api, user, c
 
 @pytest.mark.parametrize(
     "password, reason",
-    [("short1", "too short"), ("password123", "too common"), ("8342719056", "entirely numeric"), ("newbie123", "too similar")],
+    [
+        ("short1", "too short"),
+        ("password123", "too common"),
+        ("8342719056", "entirely numeric"),
+        ("newbie123", "too similar"),
+    ],
 )
 def test_signup_refuses_a_weak_password_saying_why(api, password, reason):
-    error = error_of(api.post("/api/auth/signup", {**SIGNUP, "password": password}, format="json"), 400)
+    error = error_of(
+        api.post("/api/auth/signup", {**SIGNUP, "password": password}, format="json"), 400
+    )
     assert reason in " ".join(error["details"]["password"])
 
 
@@ -86,7 +93,9 @@ def test_signup_with_bad_json_is_a_clear_400(api):
 
 @pytest.mark.parametrize("field, login", [("email", "ANN@Example.com"), ("username", "ann")])
 def test_signin_by_email_or_username(api, user, field, login):
-    response = api.post("/api/auth/signin", {field: login, "password": DEFAULT_PASSWORD}, format="json")
+    response = api.post(
+        "/api/auth/signin", {field: login, "password": DEFAULT_PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer"
@@ -99,7 +108,10 @@ def test_signin_by_email_or_username(api, user, field, login):
 
 @pytest.mark.parametrize(
     "body",
-    [{"email": "ann@example.com", "password": "wrong-password"}, {"username": "nobody", "password": "x"}],
+    [
+        {"email": "ann@example.com", "password": "wrong-password"},
+        {"username": "nobody", "password": "x"},
+    ],
 )
 def test_signin_with_wrong_credentials_is_a_401(api, user, body):
     error = error_of(api.post("/api/auth/signin", body, format="json"), 401, "invalid_credentials")
@@ -166,7 +178,10 @@ def test_refresh_rotates_and_a_used_refresh_token_is_refused(api, user):
     assert set(pair) == {"access", "refresh"} and pair["refresh"] != old
 
     error_of(api.post("/api/auth/refresh", {"refresh": old}, format="json"), 401, "token_not_valid")
-    assert api.post("/api/auth/refresh", {"refresh": pair["refresh"]}, format="json").status_code == 200
+    assert (
+        api.post("/api/auth/refresh", {"refresh": pair["refresh"]}, format="json").status_code
+        == 200
+    )
 
 
 def test_refresh_refuses_garbage_and_access_tokens(api, user_api):
@@ -181,7 +196,9 @@ def test_refresh_refuses_a_deactivated_account(api, user):
     client = bearer_client(user)
     user.is_active = False
     user.save()
-    error_of(api.post("/api/auth/refresh", {"refresh": client.tokens["refresh"]}, format="json"), 401)
+    error_of(
+        api.post("/api/auth/refresh", {"refresh": client.tokens["refresh"]}, format="json"), 401
+    )
 
 
 def test_logout_refuses_its_refresh_and_access_token_from_then_on(api, user):
@@ -191,18 +208,28 @@ def test_logout_refuses_its_refresh_and_access_token_from_then_on(api, user):
     assert response.status_code == 204
 
     error_of(client.get("/api/auth/me"), 401, "token_revoked")
-    error_of(api.post("/api/auth/refresh", {"refresh": client.tokens["refresh"]}, format="json"), 401)
+    error_of(
+        api.post("/api/auth/refresh", {"refresh": client.tokens["refresh"]}, format="json"), 401
+    )
     # Other sessions of the same user carry on.
     assert other_session.get("/api/auth/me").status_code == 200
 
 
 def test_logout_needs_authentication_and_the_users_own_refresh_token(api, user_api, other_api):
-    error_of(api.post("/api/auth/logout", {"refresh": user_api.tokens["refresh"]}, format="json"), 401)
     error_of(
-        other_api.post("/api/auth/logout", {"refresh": user_api.tokens["refresh"]}, format="json"), 401
+        api.post("/api/auth/logout", {"refresh": user_api.tokens["refresh"]}, format="json"), 401
+    )
+    error_of(
+        other_api.post("/api/auth/logout", {"refresh": user_api.tokens["refresh"]}, format="json"),
+        401,
     )
     # Neither attempt used the token up.
-    assert api.post("/api/auth/refresh", {"refresh": user_api.tokens["refresh"]}, format="json").status_code == 200
+    assert (
+        api.post(
+            "/api/auth/refresh", {"refresh": user_api.tokens["refresh"]}, format="json"
+        ).status_code
+        == 200
+    )
 
 
 @full_mode_only

@@ -13,7 +13,12 @@ def test_signup_page_creates_the_account_and_signs_in(client):
     assert client.get("/accounts/signup/").status_code == 200
     response = client.post(
         "/accounts/signup/",
-        {"email": "Cleo@Example.com", "username": "cleo", "password": "a-fine-password-3", "full_name": "Cleo"},
+        {
+            "email": "Cleo@Example.com",
+            "username": "cleo",
+            "password": "a-fine-password-3",
+            "full_name": "Cleo",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/account/"
     page = client.get("/account/")
@@ -44,16 +49,21 @@ def test_signin_page_by_username_then_back_to_next(client, user):
 
 def test_signin_page_never_redirects_off_site(client, user):
     response = client.post(
-        "/accounts/signin/", {"login": "ann", "password": DEFAULT_PASSWORD, "next": "https://evil.example/"}
+        "/accounts/signin/",
+        {"login": "ann", "password": DEFAULT_PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == "/account/"
 
 
 def test_signin_page_says_when_credentials_are_wrong_and_when_to_wait(client, user):
     for _ in range(5):
-        response = client.post("/accounts/signin/", {"login": "ann@example.com", "password": "nope"})
+        response = client.post(
+            "/accounts/signin/", {"login": "ann@example.com", "password": "nope"}
+        )
         assert "not right" in response.content.decode()
-    response = client.post("/accounts/signin/", {"login": "ann@example.com", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/accounts/signin/", {"login": "ann@example.com", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 200
     assert "Too many sign-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -66,7 +76,8 @@ def test_storefront_forms_need_a_csrf_token(user):
     page = client.get("/accounts/signin/")
     token = page.cookies["csrftoken"].value
     response = client.post(
-        "/accounts/signin/", {"login": "ann", "password": DEFAULT_PASSWORD, "csrfmiddlewaretoken": token}
+        "/accounts/signin/",
+        {"login": "ann", "password": DEFAULT_PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
 
@@ -86,14 +97,24 @@ def test_account_page_needs_sign_in(client):
 
 def test_account_page_edits_profile_addresses_and_payment_methods(client, user):
     client.force_login(user)
-    assert client.post("/account/profile/", {"full_name": "Ann Smith", "phone": "555-0100"}).status_code == 302
+    assert (
+        client.post(
+            "/account/profile/", {"full_name": "Ann Smith", "phone": "555-0100"}
+        ).status_code
+        == 302
+    )
     user.refresh_from_db()
     assert user.full_name == "Ann Smith"
 
     address = {"street": "1 Main St", "city": "Springfield", "zip_code": "62701", "country": "US"}
     assert client.post("/account/addresses/", address).status_code == 302
     assert client.post("/account/addresses/", {**address, "street": "2 Side St"}).status_code == 302
-    card = {"type": "card", "card_number": "4242424242424242", "exp_month": "11", "exp_year": "2030"}
+    card = {
+        "type": "card",
+        "card_number": "4242424242424242",
+        "exp_month": "11",
+        "exp_year": "2030",
+    }
     assert client.post("/account/payment-methods/", card).status_code == 302
 
     page = client.get("/account/").content.decode()
@@ -111,7 +132,12 @@ def test_account_page_edits_profile_addresses_and_payment_methods(client, user):
 
 def test_account_page_shows_service_errors_on_the_form(client, user):
     client.force_login(user)
-    bad_card = {"type": "card", "card_number": "4242424242424241", "exp_month": "11", "exp_year": "2030"}
+    bad_card = {
+        "type": "card",
+        "card_number": "4242424242424241",
+        "exp_month": "11",
+        "exp_year": "2030",
+    }
     response = client.post("/account/payment-methods/", bad_card)
     assert response.status_code == 400
     assert "not valid; please check the digits" in response.content.decode()

@@ -88,8 +88,12 @@ def _server_env(database_url: str) -> dict:
 
 def _manage(env: dict, *args: str) -> None:
     subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True,
-        stdout=subprocess.DEVNULL, timeout=300,
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=300,
     )
 
 
@@ -100,30 +104,46 @@ class LiveShop:
         self.url = url
 
     def api(
-        self, method: str, path: str, body: dict | None = None, *, token: str = "", headers: dict | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        *,
+        token: str = "",
+        headers: dict | None = None,
     ) -> dict:
         headers = {"Content-Type": "application/json", **(headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(
-            self.url + path, method=method, headers=headers,
+            self.url + path,
+            method=method,
+            headers=headers,
             data=json.dumps(body).encode() if body is not None else None,
         )
         try:
             with urllib.request.urlopen(request, timeout=20) as response:
                 text = response.read().decode()
         except urllib.error.HTTPError as error:
-            raise AssertionError(f"{method} {path}: {error.code} {error.read().decode()[:500]}") from None
+            raise AssertionError(
+                f"{method} {path}: {error.code} {error.read().decode()[:500]}"
+            ) from None
         return json.loads(text) if text else {}
 
     def new_shopper(self) -> tuple[str, str]:
         """A fresh account, so a test's cart and orders are its own: (username, password)."""
         username, password = f"shopper{uuid.uuid4().hex[:10]}", "a-long-passphrase-2026"
-        self.api("POST", "/api/auth/signup", {"email": f"{username}@example.com", "username": username, "password": password})
+        self.api(
+            "POST",
+            "/api/auth/signup",
+            {"email": f"{username}@example.com", "username": username, "password": password},
+        )
         return username, password
 
     def token(self, login: str, password: str) -> str:
-        return self.api("POST", "/api/auth/signin", {"username": login, "password": password})["access"]
+        return self.api("POST", "/api/auth/signin", {"username": login, "password": password})[
+            "access"
+        ]
 
 
 @pytest.fixture(scope="session")
@@ -133,8 +153,22 @@ def live_shop(tmp_path_factory):
     _manage(env, "seed_demo", "--products", "120")
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-v",
+            "0",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -163,7 +197,8 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
+            executable_path=CHROMIUM,
+            headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         yield chromium
@@ -181,8 +216,8 @@ def _screenshot(page, name: str) -> None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     try:
         page.screenshot(path=str(RESULTS_DIR / f"{name}.png"), full_page=True)
-    except Exception:  # the page may be gone with the failure; the report still stands
-        pass
+    except Exception as exc:  # noqa: BLE001 - the page may be gone with the failure; the report still stands
+        print(f"no screenshot of {name}: {exc}")
 
 
 @pytest.fixture
@@ -192,7 +227,9 @@ def new_page(browser, live_shop, request):
     contexts = []
 
     def open_page(width: int = 1280, height: int = 900):
-        context = browser.new_context(base_url=live_shop.url, viewport={"width": width, "height": height})
+        context = browser.new_context(
+            base_url=live_shop.url, viewport={"width": width, "height": height}
+        )
         context.set_default_timeout(10_000)
         # A filmstrip of every step, kept only when the test fails.
         context.tracing.start(screenshots=True, snapshots=True)
@@ -203,7 +240,10 @@ def new_page(browser, live_shop, request):
         page.on("pageerror", lambda error: page.script_errors.append(str(error)))
         page.on("response", lambda response: _note_failed_load(page, response))
         # Console errors too: a Content-Security-Policy violation shows only there.
-        page.on("console", lambda message: message.type == "error" and _note_console_error(page, message.text))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and _note_console_error(page, message.text),
+        )
         return page
 
     yield open_page
@@ -229,7 +269,9 @@ def _note_failed_load(page, response) -> None:
 
 
 def _note_console_error(page, text: str) -> None:
-    if not text.startswith("Failed to load resource"):  # answered by _note_failed_load, with its URL
+    if not text.startswith(
+        "Failed to load resource"
+    ):  # answered by _note_failed_load, with its URL
         page.script_errors.append(text)
 
 

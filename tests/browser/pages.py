@@ -53,7 +53,9 @@ def add_first_variant_to_cart(page: Page, *, quantity: int) -> str:
                 sizes.nth(size).check()
             available = re.search(r"(\d+) available", status.inner_text())
             if available and int(available.group(1)) >= quantity:
-                by_store = [int(q) for q in page.locator("[data-quantity]").all_inner_texts() if q.isdigit()]
+                by_store = [
+                    int(q) for q in page.locator("[data-quantity]").all_inner_texts() if q.isdigit()
+                ]
                 assert sum(by_store) == int(available.group(1))
                 chosen = status.inner_text()
                 page.get_by_label("Quantity", exact=True).fill(str(quantity))

@@ -6,7 +6,13 @@ import urllib.parse
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import add_first_variant_to_cart, assert_page_is_sound, fill_address, fill_card, sign_in
+from tests.browser.pages import (
+    add_first_variant_to_cart,
+    assert_page_is_sound,
+    fill_address,
+    fill_card,
+    sign_in,
+)
 
 
 def _wait_until_live(page: Page) -> None:
@@ -15,7 +21,8 @@ def _wait_until_live(page: Page) -> None:
 
 def test_a_sold_out_product_comes_back_in_stock_on_open_pages(new_page, live_shop):
     sold_out = next(
-        p for p in live_shop.api("GET", "/api/products?limit=100&ordering=rating")["results"]
+        p
+        for p in live_shop.api("GET", "/api/products?limit=100&ordering=rating")["results"]
         if p["stock_status"] == "out_of_stock"
     )
     store = live_shop.api("GET", f"/api/products/inventory/{sold_out['id']}")["stores"][0]
@@ -27,10 +34,12 @@ def test_a_sold_out_product_comes_back_in_stock_on_open_pages(new_page, live_sho
     # The variant the page has chosen.
     chosen = {
         name: product_page.locator(f"input[name={name}]:checked").get_attribute("value") or ""
-        for name in ("color", "size") if product_page.locator(f"input[name={name}]").count()
+        for name in ("color", "size")
+        if product_page.locator(f"input[name={name}]").count()
     }
     variant = next(
-        v for v in live_shop.api("GET", f"/api/products/{sold_out['id']}")["variants"]
+        v
+        for v in live_shop.api("GET", f"/api/products/{sold_out['id']}")["variants"]
         if v["color"] == chosen.get("color", "") and v["size"] == chosen.get("size", "")
     )
     results_page: Page = new_page()
@@ -43,13 +52,17 @@ def test_a_sold_out_product_comes_back_in_stock_on_open_pages(new_page, live_sho
     # A clerk restocks it at a store, through the staff API.
     clerk = live_shop.token("admin", "admin-demo-2026")
     live_shop.api(
-        "PUT", "/api/staff/stock", {"sku": variant["sku"], "location_id": store["location_id"], "quantity": 25},
+        "PUT",
+        "/api/staff/stock",
+        {"sku": variant["sku"], "location_id": store["location_id"], "quantity": 25},
         token=clerk,
     )
 
     expect(listed).to_have_text("In stock")
     expect(product_page.locator(".product-info [data-stock-badge]")).to_have_text("In stock")
-    expect(product_page.locator(f"tr[data-location-id='{store['location_id']}'] [data-quantity]")).to_have_text("25")
+    expect(
+        product_page.locator(f"tr[data-location-id='{store['location_id']}'] [data-quantity]")
+    ).to_have_text("25")
     expect(product_page.get_by_role("button", name="Add to cart")).to_be_enabled()
     expect(product_page.locator("[data-variant-status]")).to_contain_text("25 available")
 
@@ -58,11 +71,15 @@ def test_the_assistant_answers_in_the_widget_and_keeps_the_conversation_across_p
     page: Page = new_page()
     page.goto("/")
     page.get_by_role("button", name="Ask our assistant").click()
-    expect(page.locator(".chat-panel").get_by_role("link", name="sign in")).to_be_visible()  # signed out: no chat yet
+    expect(
+        page.locator(".chat-panel").get_by_role("link", name="sign in")
+    ).to_be_visible()  # signed out: no chat yet
 
     sign_in(page, "john", "john-demo-2026")
     # Still open after signing in, now ready to chat.
-    expect(page.get_by_role("button", name="Ask our assistant")).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("button", name="Ask our assistant")).to_have_attribute(
+        "aria-expanded", "true"
+    )
     page.get_by_label("Your message").fill("Do you have trail shoes under $150?")
     page.get_by_label("Your message").press("Enter")
     answer = page.locator(".chat-assistant").last

@@ -8,7 +8,13 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import add_first_variant_to_cart, assert_page_is_sound, fill_address, fill_card, sign_in
+from tests.browser.pages import (
+    add_first_variant_to_cart,
+    assert_page_is_sound,
+    fill_address,
+    fill_card,
+    sign_in,
+)
 
 
 def test_a_visitor_browses_buys_with_a_new_card_after_a_decline_and_cancels(new_page, live_shop):
@@ -32,7 +38,9 @@ def test_a_visitor_browses_buys_with_a_new_card_after_a_decline_and_cancels(new_
     page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"min_price=60.*max_price=150"))
     assert 0 < _product_count(page) < every_shoe
-    prices = [float(p.removeprefix("$")) for p in page.locator(".product-card .price").all_inner_texts()]
+    prices = [
+        float(p.removeprefix("$")) for p in page.locator(".product-card .price").all_inner_texts()
+    ]
     assert prices == sorted(prices) and all(60 <= price <= 150 for price in prices)
     expect(page.locator(".product-card .stock-badge", has_text="Out of stock")).to_have_count(0)
 

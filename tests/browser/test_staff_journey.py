@@ -39,8 +39,12 @@ def test_staff_restock_what_runs_low_at_a_store(new_page, live_shop):
 
     # The variant's page: its stock at each location; restock one store.
     product_id = page.locator("#id_product").input_value()
-    store_row = page.locator("tr.has_original", has=page.locator("option[selected]", has_text="Store")).first
-    store = store_row.locator("option[selected]").inner_text().split(" (")[0]  # "Harbor Store (Seattle)"
+    store_row = page.locator(
+        "tr.has_original", has=page.locator("option[selected]", has_text="Store")
+    ).first
+    store = (
+        store_row.locator("option[selected]").inner_text().split(" (")[0]
+    )  # "Harbor Store (Seattle)"
     before = _store_quantity(live_shop, product_id, store)
     had = int(store_row.locator("input[name$=quantity]").input_value())
     store_row.locator("input[name$=quantity]").fill("40")
@@ -66,17 +70,32 @@ def test_staff_ship_an_order_the_customer_watches_then_refund_a_return(new_page,
     # John orders through the API, as the mobile app would.
     token = live_shop.token("john", "john-demo-2026")
     address = live_shop.api("GET", "/api/users/addresses", token=token)[0]
-    card = next(m for m in live_shop.api("GET", "/api/users/payment-methods", token=token) if m["type"] == "card")
-    product = live_shop.api("GET", "/api/products?in_stock=true&search=water+bottle&limit=1")["results"][0]
+    card = next(
+        m
+        for m in live_shop.api("GET", "/api/users/payment-methods", token=token)
+        if m["type"] == "card"
+    )
+    product = live_shop.api("GET", "/api/products?in_stock=true&search=water+bottle&limit=1")[
+        "results"
+    ][0]
     variant = live_shop.api("GET", f"/api/products/{product['id']}")["variants"][0]
     live_shop.api(
-        "POST", "/api/cart/items",
-        {"product_id": product["id"], "quantity": 2, "color": variant["color"], "size": variant["size"]},
+        "POST",
+        "/api/cart/items",
+        {
+            "product_id": product["id"],
+            "quantity": 2,
+            "color": variant["color"],
+            "size": variant["size"],
+        },
         token=token,
     )
     order = live_shop.api(
-        "POST", "/api/orders", {"address_id": address["id"], "payment_method_id": card["id"]},
-        token=token, headers={"Idempotency-Key": uuid.uuid4().hex},
+        "POST",
+        "/api/orders",
+        {"address_id": address["id"], "payment_method_id": card["id"]},
+        token=token,
+        headers={"Idempotency-Key": uuid.uuid4().hex},
     )
 
     customer: Page = new_page()
@@ -105,7 +124,9 @@ def test_staff_ship_an_order_the_customer_watches_then_refund_a_return(new_page,
 
     # John returns one of the two.
     customer.reload()
-    return_form = customer.locator("form", has=customer.get_by_role("button", name="Request a return"))
+    return_form = customer.locator(
+        "form", has=customer.get_by_role("button", name="Request a return")
+    )
     return_form.get_by_role("spinbutton").first.fill("1")
     return_form.get_by_label("Why are you returning them?").fill("Too small")
     return_form.get_by_role("button", name="Request a return").click()
@@ -119,5 +140,7 @@ def test_staff_ship_an_order_the_customer_watches_then_refund_a_return(new_page,
     expect(staff.locator(".messagelist")).to_contain_text("1 return(s) refunded")
 
     customer.reload()
-    expect(customer.get_by_text(re.compile(r"Return \d+: Refunded · refund \$\d+\.\d\d"))).to_be_visible()
+    expect(
+        customer.get_by_text(re.compile(r"Return \d+: Refunded · refund \$\d+\.\d\d"))
+    ).to_be_visible()
     expect(customer.get_by_text(re.compile(r"^Refunded: \$\d+\.\d\d$"))).to_be_visible()

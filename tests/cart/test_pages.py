@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def shoe(db):
-    return builders.product("Trail Runner", price="40.00", variants=[("Red", "9", 3), ("Red", "10", 8)])
+    return builders.product(
+        "Trail Runner", price="40.00", variants=[("Red", "9", 3), ("Red", "10", 8)]
+    )
 
 
 def add(client, product, **fields):
@@ -46,14 +48,18 @@ def test_change_quantity_and_remove_on_the_cart_page(client, shoe):
     item_id = client.get("/api/cart").json()["items"][0]["id"]
     client.post(f"/cart/items/{item_id}/", {"quantity": "4"})
     assert client.get("/api/cart").json()["item_count"] == 4
-    page = client.get(client.post(f"/cart/items/{item_id}/", {"quantity": "9"})["Location"]).content.decode()
+    page = client.get(
+        client.post(f"/cart/items/{item_id}/", {"quantity": "9"})["Location"]
+    ).content.decode()
     assert "Only 8 left" in page
     client.post(f"/cart/items/{item_id}/remove/")
     assert "Your cart is empty" in client.get("/cart/").content.decode()
 
 
 def test_coupon_and_points_on_the_cart_page(client, user, shoe):
-    Coupon.objects.create(code="SAVE5", discount_type="fixed", discount_value=Decimal("5"), min_purchase=Decimal("40"))
+    Coupon.objects.create(
+        code="SAVE5", discount_type="fixed", discount_value=Decimal(5), min_purchase=Decimal(40)
+    )
     loyalty.earn_points(user=user, points=600)
     client.force_login(user)
     add(client, shoe, color="Red", size="10", quantity=2)
@@ -82,17 +88,24 @@ def test_a_visitors_cart_is_kept_when_they_sign_in(client, user, shoe):
 
 
 def test_rewards_page(client, user):
-    Coupon.objects.create(code="WELCOME10", description="10% off", discount_type="percent", discount_value=Decimal("10"))
+    Coupon.objects.create(
+        code="WELCOME10",
+        description="10% off",
+        discount_type="percent",
+        discount_value=Decimal(10),
+    )
     loyalty.earn_points(user=user, points=2600, reason="Orders")
     client.force_login(user)
     page = client.get("/account/loyalty/").content.decode()
     assert "Gold member" in page and "2600" in page
     assert "2400 points to Platinum" in page
     assert "WELCOME10" in page and "Orders" in page
-    assert client.get("/account/loyalty/") .status_code == 200
+    assert client.get("/account/loyalty/").status_code == 200
 
 
-def test_cart_page_runs_a_fixed_number_of_queries(client, user, shoe, django_assert_max_num_queries):
+def test_cart_page_runs_a_fixed_number_of_queries(
+    client, user, shoe, django_assert_max_num_queries
+):
     client.force_login(user)
     for n in range(10):
         item = builders.product(f"Filler {n}", variants=[("", "", 5)])

@@ -16,7 +16,9 @@ def location(name="Central Warehouse", kind="warehouse", city="Reno") -> StockLo
 
 
 def category(name: str, parent: Category | None = None) -> Category:
-    return Category.objects.get_or_create(slug=slugify(name), defaults={"name": name, "parent": parent})[0]
+    return Category.objects.get_or_create(
+        slug=slugify(name), defaults={"name": name, "parent": parent}
+    )[0]
 
 
 def brand(name: str) -> Brand:
@@ -51,7 +53,9 @@ def product(
             product=made, sku=f"T-{made.pk}-{position}", color=color, size=size, position=position
         )
         spec = stock_spec if isinstance(stock_spec, dict) else {location(): stock_spec}
-        levels += [StockLevel(variant=variant, location=loc, quantity=qty) for loc, qty in spec.items()]
+        levels += [
+            StockLevel(variant=variant, location=loc, quantity=qty) for loc, qty in spec.items()
+        ]
     stock.load_levels(levels)
     stock.recount_totals()
     search.index_products([made.pk])

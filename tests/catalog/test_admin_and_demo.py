@@ -9,32 +9,46 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "boss-pass-2026"))
+    client.force_login(
+        django_user_model.objects.create_superuser("boss", "boss@example.com", "boss-pass-2026")
+    )
     return client
 
 
 def test_admin_finds_low_stock_products_and_searches_by_sku(staff_client):
     builders.product("Plenty Thing", variants=[("", "", 50)])
     low = builders.product("Scarce Thing", variants=[("", "", 3)])
-    page = staff_client.get("/admin/catalog/product/", {"stock_status": "low_stock"}).content.decode()
+    page = staff_client.get(
+        "/admin/catalog/product/", {"stock_status": "low_stock"}
+    ).content.decode()
     assert "Scarce Thing" in page and "Plenty Thing" not in page
     sku = low.variants.first().sku
-    assert "Scarce Thing" in staff_client.get("/admin/catalog/product/", {"q": sku}).content.decode()
+    assert (
+        "Scarce Thing" in staff_client.get("/admin/catalog/product/", {"q": sku}).content.decode()
+    )
 
 
-def test_admin_stock_edits_go_through_the_stock_service(staff_client, django_capture_on_commit_callbacks):
+def test_admin_stock_edits_go_through_the_stock_service(
+    staff_client, django_capture_on_commit_callbacks
+):
     item = builders.product("Restock Me", variants=[("Red", "M", 2)])
     variant = item.variants.first()
     level = StockLevel.objects.get(variant=variant)
     announced = []
-    stock.stock_changed.connect(lambda sender, change, **kw: announced.append(change), weak=False, dispatch_uid="t")
+    stock.stock_changed.connect(
+        lambda sender, change, **kw: announced.append(change), weak=False, dispatch_uid="t"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = staff_client.post(
                 "/admin/catalog/stocklevel/",
                 {
-                    "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
-                    "form-MAX_NUM_FORMS": "1000", "form-0-id": str(level.pk), "form-0-quantity": "40",
+                    "form-TOTAL_FORMS": "1",
+                    "form-INITIAL_FORMS": "1",
+                    "form-MIN_NUM_FORMS": "0",
+                    "form-MAX_NUM_FORMS": "1000",
+                    "form-0-id": str(level.pk),
+                    "form-0-quantity": "40",
                     "_save": "Save",
                 },
             )
@@ -54,13 +68,24 @@ def test_admin_variant_page_restocks_a_store(staff_client):
     response = staff_client.post(
         f"/admin/catalog/productvariant/{variant.pk}/change/",
         {
-            "product": item.pk, "sku": variant.sku, "color": "Red", "size": "M", "price_override": "", "position": "0",
-            "stock_levels-TOTAL_FORMS": "2", "stock_levels-INITIAL_FORMS": "1",
-            "stock_levels-MIN_NUM_FORMS": "0", "stock_levels-MAX_NUM_FORMS": "1000",
-            "stock_levels-0-id": str(warehouse_level.pk), "stock_levels-0-variant": str(variant.pk),
-            "stock_levels-0-location": str(warehouse_level.location_id), "stock_levels-0-quantity": "2",
-            "stock_levels-1-variant": str(variant.pk), "stock_levels-1-location": str(store.pk),
-            "stock_levels-1-quantity": "12", "_save": "Save",
+            "product": item.pk,
+            "sku": variant.sku,
+            "color": "Red",
+            "size": "M",
+            "price_override": "",
+            "position": "0",
+            "stock_levels-TOTAL_FORMS": "2",
+            "stock_levels-INITIAL_FORMS": "1",
+            "stock_levels-MIN_NUM_FORMS": "0",
+            "stock_levels-MAX_NUM_FORMS": "1000",
+            "stock_levels-0-id": str(warehouse_level.pk),
+            "stock_levels-0-variant": str(variant.pk),
+            "stock_levels-0-location": str(warehouse_level.location_id),
+            "stock_levels-0-quantity": "2",
+            "stock_levels-1-variant": str(variant.pk),
+            "stock_levels-1-location": str(store.pk),
+            "stock_levels-1-quantity": "12",
+            "_save": "Save",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -78,15 +103,23 @@ def test_demo_catalog_is_realistic_and_deterministic():
     assert kinds == ["store", "store", "store", "warehouse"]
     shoe = ProductVariant.objects.filter(product__category__parent__slug="shoes").first()
     assert shoe.size.isdigit()
-    assert not ProductVariant.objects.filter(product__category__parent__slug="electronics").exclude(size="").exists()
+    assert (
+        not ProductVariant.objects.filter(product__category__parent__slug="electronics")
+        .exclude(size="")
+        .exists()
+    )
     statuses = {p.stock_status for p in Product.objects.all()}
     assert {"in_stock", "low_stock"} <= statuses or {"in_stock", "out_of_stock"} <= statuses
     assert StockLevel.objects.filter(quantity=0).exists()
     for product in Product.objects.all()[:10]:
-        assert product.stock == sum(StockLevel.objects.filter(variant__product=product).values_list("quantity", flat=True))
+        assert product.stock == sum(
+            StockLevel.objects.filter(variant__product=product).values_list("quantity", flat=True)
+        )
         assert product.images.first().url.endswith(".svg")
 
     fingerprint = list(Product.objects.order_by("slug").values_list("name", "price", "stock"))
     Product.objects.all().delete()
     demo.seed_catalog(products=60, seed=7)
-    assert list(Product.objects.order_by("slug").values_list("name", "price", "stock")) == fingerprint
+    assert (
+        list(Product.objects.order_by("slug").values_list("name", "price", "stock")) == fingerprint
+    )

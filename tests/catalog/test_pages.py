@@ -17,11 +17,17 @@ def shop(db):
     warehouse = builders.location("Central Warehouse", "warehouse", "Reno")
     downtown = builders.location("Downtown Store", "store", "San Francisco")
     pegasus = builders.product(
-        "Nike Pegasus Running Shoes", brand_name="Nike", category=running, price="130.00", rating="4.9",
+        "Nike Pegasus Running Shoes",
+        brand_name="Nike",
+        category=running,
+        price="130.00",
+        rating="4.9",
         variants=[("Red", "9", {warehouse: 3, downtown: 2}), ("Blue", "10", {warehouse: 0})],
     )
     for n in range(30):
-        builders.product(f"Adidas Runner {n}", brand_name="Adidas", category=running, price=f"{50 + n}.00")
+        builders.product(
+            f"Adidas Runner {n}", brand_name="Adidas", category=running, price=f"{50 + n}.00"
+        )
     return {"pegasus": pegasus, "running": running}
 
 
@@ -37,7 +43,9 @@ def test_category_page_filters_sorts_and_pages(client, shop):
     assert page.status_code == 200
     assert "31 products" in html
     assert "Page 1 of 2" in html
-    filtered = client.get("/c/running-shoes/", {"brand": "nike", "in_stock": "true"}).content.decode()
+    filtered = client.get(
+        "/c/running-shoes/", {"brand": "nike", "in_stock": "true"}
+    ).content.decode()
     assert "1 product" in filtered and "Nike Pegasus Running Shoes" in filtered
     cheapest = client.get("/c/shoes/", {"ordering": "price"}).content.decode()
     assert cheapest.index("Adidas Runner 0") < cheapest.index("Adidas Runner 1<")
@@ -63,8 +71,15 @@ def test_search_page_corrects_typos(client, shop):
 def test_product_page_has_variants_and_stock_by_location(client, shop):
     html = client.get(f"/p/{shop['pegasus'].slug}/").content.decode()
     assert "Nike Pegasus Running Shoes" in html and "$130.00" in html
-    data = json.loads(re.search(r'<script id="variant-data" type="application/json">(.*?)</script>', html).group(1))
-    assert [(v["color"], v["size"], v["stock"]) for v in data] == [("Red", "9", 5), ("Blue", "10", 0)]
+    data = json.loads(
+        re.search(r'<script id="variant-data" type="application/json">(.*?)</script>', html).group(
+            1
+        )
+    )
+    assert [(v["color"], v["size"], v["stock"]) for v in data] == [
+        ("Red", "9", 5),
+        ("Blue", "10", 0),
+    ]
     red = data[0]["locations"]
     assert sorted(red.values()) == [2, 3]
     assert "Downtown Store" in html and "San Francisco" in html

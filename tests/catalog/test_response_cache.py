@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def runner(db):
-    return builders.product("Trail Runner", brand_name="Salomon", category_name="Shoes", variants=[("Red", "9", 20)])
+    return builders.product(
+        "Trail Runner", brand_name="Salomon", category_name="Shoes", variants=[("Red", "9", 20)]
+    )
 
 
 def product_in(body, product):
@@ -34,12 +36,17 @@ def test_a_stock_change_shows_at_once_everywhere(api, runner, django_capture_on_
     assert (before["list"]["stock"], before["in_stock"], before["detail"]["stock"]) == (20, 1, 20)
     assert reads(api, runner) == before  # served from the cache
     with django_capture_on_commit_callbacks(execute=True):
-        stock.set_stock_level(sku=runner.variants.get().sku, location_id=builders.location().pk, quantity=0)
+        stock.set_stock_level(
+            sku=runner.variants.get().sku, location_id=builders.location().pk, quantity=0
+        )
     after = reads(api, runner)
     assert (after["list"]["stock"], after["in_stock"], after["detail"]["stock"]) == (0, 0, 0)
     assert after["detail"]["variants"][0]["stock"] == 0
     assert after["search"]["results"][0]["stock_status"] == "out_of_stock"
-    assert after["inventory"]["total_available"] == 0 and after["inventory"]["stock_status"] == "out_of_stock"
+    assert (
+        after["inventory"]["total_available"] == 0
+        and after["inventory"]["stock_status"] == "out_of_stock"
+    )
 
 
 def test_catalog_edits_show_at_once(api, runner, django_capture_on_commit_callbacks):
@@ -58,7 +65,6 @@ def test_catalog_edits_show_at_once(api, runner, django_capture_on_commit_callba
         Product.objects.get(pk=runner.pk).delete()
     assert api.get(f"/api/products/{runner.pk}").status_code == 404
     assert api.get("/api/products").json()["count"] == 0
-
 
 
 def test_a_new_brand_is_a_valid_filter_at_once(api, runner, django_capture_on_commit_callbacks):

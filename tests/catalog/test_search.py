@@ -17,13 +17,31 @@ def shop(db):
     shorts = builders.category("Running Shorts", parent=clothing)
     tech = builders.category("Headphones")
     made = {
-        "pegasus": builders.product("Nike Pegasus 41 Running Shoes", brand_name="Nike", category=running, price="130.00", variants=[("Red", "9", 4)]),
-        "ultraboost": builders.product("Adidas Ultraboost Running Shoes", brand_name="Adidas", category=running, price="180.00"),
-        "samba": builders.product("Adidas Samba Classic", brand_name="Adidas", category=shoes, price="100.00"),
-        "speedgoat": builders.product("Hoka Speedgoat 6", brand_name="Hoka", category=trail, price="155.00"),
-        "trail_runner": builders.product("Brooks Trail Runner", brand_name="Brooks", category=running, price="140.00"),
-        "shorts": builders.product("Nike Running Shorts 7in", brand_name="Nike", category=shorts, price="35.00"),
-        "sony": builders.product("Sony WH-1000XM5 Wireless Headphones", brand_name="Sony", category=tech, price="399.00"),
+        "pegasus": builders.product(
+            "Nike Pegasus 41 Running Shoes",
+            brand_name="Nike",
+            category=running,
+            price="130.00",
+            variants=[("Red", "9", 4)],
+        ),
+        "ultraboost": builders.product(
+            "Adidas Ultraboost Running Shoes", brand_name="Adidas", category=running, price="180.00"
+        ),
+        "samba": builders.product(
+            "Adidas Samba Classic", brand_name="Adidas", category=shoes, price="100.00"
+        ),
+        "speedgoat": builders.product(
+            "Hoka Speedgoat 6", brand_name="Hoka", category=trail, price="155.00"
+        ),
+        "trail_runner": builders.product(
+            "Brooks Trail Runner", brand_name="Brooks", category=running, price="140.00"
+        ),
+        "shorts": builders.product(
+            "Nike Running Shorts 7in", brand_name="Nike", category=shorts, price="35.00"
+        ),
+        "sony": builders.product(
+            "Sony WH-1000XM5 Wireless Headphones", brand_name="Sony", category=tech, price="399.00"
+        ),
     }
     return made
 
@@ -36,12 +54,19 @@ def search_names(api, q, **params) -> list[str]:
 
 def test_misspelt_words_are_corrected(api, shop):
     results = search_names(api, "runing shoos")
-    assert set(results) == {"Nike Pegasus 41 Running Shoes", "Adidas Ultraboost Running Shoes", "Brooks Trail Runner"}
+    assert set(results) == {
+        "Nike Pegasus 41 Running Shoes",
+        "Adidas Ultraboost Running Shoes",
+        "Brooks Trail Runner",
+    }
     assert "Nike Running Shorts 7in" not in results
 
 
 def test_a_misspelt_brand_finds_the_brand(api, shop):
-    assert set(search_names(api, "adidsa")) == {"Adidas Ultraboost Running Shoes", "Adidas Samba Classic"}
+    assert set(search_names(api, "adidsa")) == {
+        "Adidas Ultraboost Running Shoes",
+        "Adidas Samba Classic",
+    }
 
 
 def test_swapped_letters_and_missing_letters(api, shop):
@@ -68,7 +93,10 @@ def test_results_come_best_first_with_scores(api, shop):
     assert body["count"] == len(body["results"]) == 2
     scores = [p["score"] for p in body["results"]]
     assert scores == sorted(scores, reverse=True)
-    assert {p["name"] for p in body["results"]} == {"Nike Pegasus 41 Running Shoes", "Nike Running Shorts 7in"}
+    assert {p["name"] for p in body["results"]} == {
+        "Nike Pegasus 41 Running Shoes",
+        "Nike Running Shorts 7in",
+    }
 
 
 def test_when_no_product_has_every_word_any_word_will_do(api, shop):
@@ -105,9 +133,13 @@ def test_search_limit(api, shop):
 def test_list_search_uses_the_same_engine_and_combines_with_filters(api, shop):
     response = api.get("/api/products", {"search": "runing", "brand": "nike", "max_price": "100"})
     assert [p["name"] for p in response.json()["results"]] == ["Nike Running Shorts 7in"]
-    response = api.get("/api/products", {"search": "runing shoos", "in_stock": "true", "ordering": "-price"})
+    response = api.get(
+        "/api/products", {"search": "runing shoos", "in_stock": "true", "ordering": "-price"}
+    )
     assert [p["name"] for p in response.json()["results"]] == [
-        "Adidas Ultraboost Running Shoes", "Brooks Trail Runner", "Nike Pegasus 41 Running Shoes",
+        "Adidas Ultraboost Running Shoes",
+        "Brooks Trail Runner",
+        "Nike Pegasus 41 Running Shoes",
     ]
 
 

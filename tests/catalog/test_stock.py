@@ -44,16 +44,25 @@ def announced():
     stock.stock_changed.disconnect(receiver)
 
 
-def test_setting_a_level_keeps_variant_and_product_totals(runner, places, announced, django_capture_on_commit_callbacks):
+def test_setting_a_level_keeps_variant_and_product_totals(
+    runner, places, announced, django_capture_on_commit_callbacks
+):
     variant = runner.variants.get(size="9")
     with django_capture_on_commit_callbacks(execute=True):
-        change = stock.set_stock_level(sku=variant.sku, location_id=places["downtown"].pk, quantity=7)
+        change = stock.set_stock_level(
+            sku=variant.sku, location_id=places["downtown"].pk, quantity=7
+        )
     assert (change.new_quantity, change.variant_stock, change.product_stock) == (7, 17, 22)
     variant.refresh_from_db()
     runner.refresh_from_db()
     assert (variant.stock, runner.stock) == (17, 22)
     [event] = announced
-    assert (event.product_id, event.sku, event.location, event.new_quantity) == (runner.pk, variant.sku, "Downtown Store", 7)
+    assert (event.product_id, event.sku, event.location, event.new_quantity) == (
+        runner.pk,
+        variant.sku,
+        "Downtown Store",
+        7,
+    )
 
 
 def test_a_new_location_gets_a_level(runner, places):
@@ -64,12 +73,17 @@ def test_a_new_location_gets_a_level(runner, places):
     assert runner.stock == 20
 
 
-def test_a_rolled_back_change_is_never_announced(runner, places, announced, django_capture_on_commit_callbacks):
+def test_a_rolled_back_change_is_never_announced(
+    runner, places, announced, django_capture_on_commit_callbacks
+):
     variant = runner.variants.get(size="9")
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            stock.set_stock_level(sku=variant.sku, location_id=places["warehouse"].pk, quantity=1)
-            raise RuntimeError("payment failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        stock.set_stock_level(sku=variant.sku, location_id=places["warehouse"].pk, quantity=1)
+        raise RuntimeError("payment failed")
     assert announced == []
     variant.refresh_from_db()
     assert variant.stock == 12
@@ -98,7 +112,8 @@ def test_inventory_by_location(api, runner, places):
     assert body["warehouse"]["quantity"] == 10
     assert [loc["name"] for loc in body["warehouse"]["locations"]] == ["Central Warehouse"]
     assert sorted((s["name"], s["city"], s["quantity"]) for s in body["stores"]) == [
-        ("Downtown Store", "San Francisco", 2), ("Harbor Store", "Seattle", 5),
+        ("Downtown Store", "San Francisco", 2),
+        ("Harbor Store", "Seattle", 5),
     ]
     assert (body["total_available"], body["stock_status"]) == (17, "in_stock")
     assert body["updated_at"]
@@ -107,7 +122,11 @@ def test_inventory_by_location(api, runner, places):
 def test_inventory_of_one_variant(api, runner, places):
     variant = runner.variants.get(size="10")
     body = api.get(f"/api/products/inventory/{runner.pk}", {"variant_id": variant.pk}).json()
-    assert (body["variant_id"], body["total_available"], body["stock_status"]) == (variant.pk, 5, "low_stock")
+    assert (body["variant_id"], body["total_available"], body["stock_status"]) == (
+        variant.pk,
+        5,
+        "low_stock",
+    )
     assert body["warehouse"]["quantity"] == 0
 
 
@@ -125,15 +144,21 @@ def test_inventory_errors(api, runner, other_user):
 
 @pytest.fixture
 def staff_api(django_user_model):
-    staff = django_user_model.objects.create_user("clerk", "clerk@example.com", "clerk-pass-2026", is_staff=True)
+    staff = django_user_model.objects.create_user(
+        "clerk", "clerk@example.com", "clerk-pass-2026", is_staff=True
+    )
     return bearer_client(staff)
 
 
-def test_staff_set_stock_and_list_locations(staff_api, runner, places, announced, django_capture_on_commit_callbacks):
+def test_staff_set_stock_and_list_locations(
+    staff_api, runner, places, announced, django_capture_on_commit_callbacks
+):
     variant = runner.variants.get(size="9")
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_api.put(
-            "/api/staff/stock", {"sku": variant.sku, "location_id": places["harbor"].pk, "quantity": 4}, format="json"
+            "/api/staff/stock",
+            {"sku": variant.sku, "location_id": places["harbor"].pk, "quantity": 4},
+            format="json",
         )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -142,17 +167,31 @@ def test_staff_set_stock_and_list_locations(staff_api, runner, places, announced
 
     locations = staff_api.get("/api/staff/locations").json()
     assert {(loc["name"], loc["kind"], loc["city"]) for loc in locations} == {
-        ("Central Warehouse", "warehouse", "Reno"), ("Downtown Store", "store", "San Francisco"), ("Harbor Store", "store", "Seattle"),
+        ("Central Warehouse", "warehouse", "Reno"),
+        ("Downtown Store", "store", "San Francisco"),
+        ("Harbor Store", "store", "Seattle"),
     }
 
 
 def test_staff_stock_errors(staff_api, runner, places):
     variant = runner.variants.first()
-    unknown = staff_api.put("/api/staff/stock", {"sku": "NOPE", "location_id": places["harbor"].pk, "quantity": 1}, format="json")
+    unknown = staff_api.put(
+        "/api/staff/stock",
+        {"sku": "NOPE", "location_id": places["harbor"].pk, "quantity": 1},
+        format="json",
+    )
     assert unknown.status_code == 404
-    negative = staff_api.put("/api/staff/stock", {"sku": variant.sku, "location_id": places["harbor"].pk, "quantity": -3}, format="json")
+    negative = staff_api.put(
+        "/api/staff/stock",
+        {"sku": variant.sku, "location_id": places["harbor"].pk, "quantity": -3},
+        format="json",
+    )
     assert negative.status_code == 400 and "quantity" in negative.json()["error"]["details"]
-    nowhere = staff_api.put("/api/staff/stock", {"sku": variant.sku, "location_id": 999999, "quantity": 1}, format="json")
+    nowhere = staff_api.put(
+        "/api/staff/stock",
+        {"sku": variant.sku, "location_id": 999999, "quantity": 1},
+        format="json",
+    )
     assert nowhere.status_code == 404
 
 

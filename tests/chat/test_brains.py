@@ -25,14 +25,25 @@ class BrokenModel(FakeToolCallingModel):
 @pytest.fixture
 def shop(db):
     builders.location()
-    return builders.product("Glacier Jacket", brand_name="Patagonia", category_name="Jackets", price="199.00")
+    return builders.product(
+        "Glacier Jacket", brand_name="Patagonia", category_name="Jackets", price="199.00"
+    )
 
 
 def test_an_llm_drives_the_same_graph_and_tools(user, shop):
-    model = FakeToolCallingModel(messages=iter([
-        AIMessage(content="", tool_calls=[{"name": "search_products", "args": {"query": "jacket"}, "id": "c1"}]),
-        AIMessage(content="The Glacier Jacket is $199.00."),
-    ]))
+    model = FakeToolCallingModel(
+        messages=iter(
+            [
+                AIMessage(
+                    content="",
+                    tool_calls=[
+                        {"name": "search_products", "args": {"query": "jacket"}, "id": "c1"}
+                    ],
+                ),
+                AIMessage(content="The Glacier Jacket is $199.00."),
+            ]
+        )
+    )
     steps = list(run(build_agent(user, model=model), "a warm jacket?", {}))
     assert [s[0] for s in steps] == ["tool_call", "tool_result", "assistant"]
     assert steps[1][2]["products"][0]["name"] == "Glacier Jacket"

@@ -32,10 +32,24 @@ def token(user):
 @pytest.fixture
 def shop(db):
     warehouse = builders.location()
-    builders.product("Trail Runner Shoes", brand_name="Hoka", category_name="Running Shoes", price="90.00",
-                     variants=[("Blue", "9", {warehouse: 5}), ("Blue", "10", {warehouse: 5}), ("Red", "9", {warehouse: 2})])
-    builders.product("Road Runner Shoes", brand_name="Nike", category_name="Running Shoes", price="140.00",
-                     variants=[("Black", "9", {warehouse: 5})])
+    builders.product(
+        "Trail Runner Shoes",
+        brand_name="Hoka",
+        category_name="Running Shoes",
+        price="90.00",
+        variants=[
+            ("Blue", "9", {warehouse: 5}),
+            ("Blue", "10", {warehouse: 5}),
+            ("Red", "9", {warehouse: 2}),
+        ],
+    )
+    builders.product(
+        "Road Runner Shoes",
+        brand_name="Nike",
+        category_name="Running Shoes",
+        price="140.00",
+        variants=[("Black", "9", {warehouse: 5})],
+    )
     return warehouse
 
 
@@ -75,7 +89,10 @@ async def test_connect_says_hello_with_the_history(token, shop):
     again = chat("hist", token)
     await again.connect()
     history = (await again.receive_json_from())["history"]
-    assert [(h["type"], h["content"][:11]) for h in history] == [("user", "trail shoes"), ("assistant", "Here is 1:\n")]
+    assert [(h["type"], h["content"][:11]) for h in history] == [
+        ("user", "trail shoes"),
+        ("assistant", "Here is 1:\n"),
+    ]
     await again.disconnect()
 
 
@@ -103,7 +120,9 @@ async def test_each_step_is_sent_as_it_happens_not_with_the_answer(token, shop, 
     await client.disconnect()
 
 
-@pytest.mark.parametrize("frame", ["{oops", '{"message": ""}', '{"message": "   "}', '{"message": 5}'])
+@pytest.mark.parametrize(
+    "frame", ["{oops", '{"message": ""}', '{"message": "   "}', '{"message": 5}']
+)
 async def test_bad_messages_get_an_error_and_the_socket_stays(token, frame):
     client = chat("bad", token)
     await client.connect()
@@ -125,7 +144,13 @@ async def test_shopping_through_the_agent(user, token, shop):
 
     await client.send_json_to({"message": "runing shoes under $100"})
     events = await receive_until(client, "assistant")
-    assert [e["type"] for e in events] == ["user", "thinking", "tool_call", "tool_result", "assistant"]
+    assert [e["type"] for e in events] == [
+        "user",
+        "thinking",
+        "tool_call",
+        "tool_result",
+        "assistant",
+    ]
     call, answer = events[2], events[-1]
     assert (call["tool"], call["args"]["max_price"]) == ("search_products", 100.0)
     assert [p["name"] for p in answer["products"]] == ["Trail Runner Shoes"]
@@ -142,14 +167,21 @@ async def test_shopping_through_the_agent(user, token, shop):
     await client.send_json_to({"message": "nike running shoes"})
     await receive_until(client, "assistant")
     await client.send_json_to({"message": "add the first one"})
-    assert (await receive_until(client, "assistant"))[-1]["content"] == "Added. Your cart:\n2 x Trail Runner Shoes (Blue, 10): $180.00\n1 x Road Runner Shoes (Black, 9): $140.00\nTotal $345.60"
+    assert (
+        (await receive_until(client, "assistant"))[-1]["content"]
+        == "Added. Your cart:\n2 x Trail Runner Shoes (Blue, 10): $180.00\n1 x Road Runner Shoes (Black, 9): $140.00\nTotal $345.60"
+    )
 
     await client.send_json_to({"message": "trail runner"})
     await receive_until(client, "assistant")
     await client.send_json_to({"message": "add the first one in red"})
     assert "Choose a size" in (await receive_until(client, "assistant"))[-1]["content"]
 
-    items = await database_sync_to_async(lambda: sorted(CartItem.objects.filter(cart__user=user).values_list("variant__sku", "quantity")))()
+    items = await database_sync_to_async(
+        lambda: sorted(
+            CartItem.objects.filter(cart__user=user).values_list("variant__sku", "quantity")
+        )
+    )()
     assert [q for _, q in items] == [2, 1]
     await client.disconnect()
 
@@ -158,7 +190,9 @@ async def test_chat_sockets_get_inventory_updates_too(token, shop):
     client = chat("live", token)
     await client.connect()
     await client.receive_json_from()
-    sku = await database_sync_to_async(lambda: builders.product("Live Thing", variants=[("", "", 1)]).variants.get().sku)()
+    sku = await database_sync_to_async(
+        lambda: builders.product("Live Thing", variants=[("", "", 1)]).variants.get().sku
+    )()
     await database_sync_to_async(stock.set_stock_level)(sku=sku, location_id=shop.pk, quantity=9)
     event = await client.receive_json_from(timeout=3)
     assert (event["type"], event["new_quantity"]) == ("inventory_update", 9)

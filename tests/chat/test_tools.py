@@ -24,6 +24,9 @@ def test_cancelling_asks_first(user, user_api, socks, address, good_card):
     tools = ShopTools(user)
     question = tools.cancel_order()
     assert question["confirm"].startswith(f"Cancel order {number}")
-    assert question["pending"] == {"tool": "cancel_order", "args": {"order_number": number, "confirmed": True}}
+    assert question["pending"] == {
+        "tool": "cancel_order",
+        "args": {"order_number": number, "confirmed": True},
+    }
     assert tools.order_status()["status"] == "paid"
     assert tools.cancel_order(**question["pending"]["args"])["cancelled"] == number

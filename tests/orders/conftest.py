@@ -20,7 +20,9 @@ def store(db):
 
 @pytest.fixture
 def jacket(warehouse, store):
-    return builders.product("Rain Jacket", price="60.00", variants=[("Navy", "M", {warehouse: 2, store: 3})])
+    return builders.product(
+        "Rain Jacket", price="60.00", variants=[("Navy", "M", {warehouse: 2, store: 3})]
+    )
 
 
 @pytest.fixture
@@ -30,11 +32,15 @@ def socks(warehouse):
 
 @pytest.fixture
 def address(user):
-    return accounts.add_address(user=user, street="1 Main St", city="Springfield", zip_code="62701", country="US")
+    return accounts.add_address(
+        user=user, street="1 Main St", city="Springfield", zip_code="62701", country="US"
+    )
 
 
 def card(user, number=APPROVED, **extra):
-    return accounts.add_payment_method(user=user, type="card", card_number=number, exp_month=12, exp_year=2031, **extra)
+    return accounts.add_payment_method(
+        user=user, type="card", card_number=number, exp_month=12, exp_year=2031, **extra
+    )
 
 
 @pytest.fixture
@@ -48,13 +54,22 @@ def bad_card(user):
 
 
 def add_to_cart(client, product, quantity=1, **options):
-    response = client.post("/api/cart/items", {"product_id": product.pk, "quantity": quantity, **options}, format="json")
+    response = client.post(
+        "/api/cart/items",
+        {"product_id": product.pk, "quantity": quantity, **options},
+        format="json",
+    )
     assert response.status_code == 201, response.content
 
 
 def place(client, address, method, key=None, **extra):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post("/api/orders", {"address_id": address.pk, "payment_method_id": method.pk, **extra}, format="json", **headers)
+    return client.post(
+        "/api/orders",
+        {"address_id": address.pk, "payment_method_id": method.pk, **extra},
+        format="json",
+        **headers,
+    )
 
 
 @pytest.fixture

@@ -18,12 +18,14 @@ class FlakyGateway(MockGateway):
 
     @classmethod
     def net_charged(cls) -> Decimal:
-        return sum(cls.charged, Decimal("0")) - sum(cls.refunded, Decimal("0"))
+        return sum(cls.charged, Decimal(0)) - sum(cls.refunded, Decimal(0))
 
     def authorize(self, *, amount, currency, method, reference):
         if FlakyGateway.fail == "before":
             raise TimeoutError("connect timed out")
-        result = super().authorize(amount=amount, currency=currency, method=method, reference=reference)
+        result = super().authorize(
+            amount=amount, currency=currency, method=method, reference=reference
+        )
         if result.succeeded:
             FlakyGateway.charged.append(amount)
         if FlakyGateway.fail == "after":

@@ -24,33 +24,50 @@ def test_checkout_page_places_the_order(shopper, socks, address, good_card):
     page = shopper.get("/checkout/").content.decode()
     assert "1 Main St" in page and "Visa •••• 4242" in page and "Place order · $32.99" in page
     key = page.split('name="idempotency_key" value="')[1].split('"')[0]
-    response = shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": key})
+    response = shopper.post(
+        "/checkout/",
+        {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": key},
+    )
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.pk}/"
     detail = shopper.get(response["Location"]).content.decode()
     assert f"Order {order.number}" in detail and "is confirmed" in detail
     assert "UPS" in detail and "Awaiting payment" in detail and "Payment approved" in detail
     # A double submit of the same form does not order twice.
-    again = shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": key})
+    again = shopper.post(
+        "/checkout/",
+        {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": key},
+    )
     assert again.status_code == 302 and Order.objects.count() == 1
     assert order.number in shopper.get("/account/orders/").content.decode()
 
 
 NEW_ADDRESS = {
-    "address_id": "new", "address-street": "9 Pier Rd", "address-city": "Salem",
-    "address-zip_code": "97301", "address-country": "US",
+    "address_id": "new",
+    "address-street": "9 Pier Rd",
+    "address-city": "Salem",
+    "address-zip_code": "97301",
+    "address-country": "US",
 }
 
 
 def test_checkout_saves_a_new_address_and_card_then_places_the_order(shopper, user, socks):
     add(shopper, socks)
     page = shopper.get("/checkout/").content.decode()
-    assert 'value="new" checked> A new address' in page and 'value="new" checked> A new card' in page
-    response = shopper.post("/checkout/", {
-        **NEW_ADDRESS, "payment_method_id": "new",
-        "card-card_number": "4242 4242 4242 4242", "card-exp_month": "4", "card-exp_year": "2031",
-        "idempotency_key": "k-new",
-    })
+    assert (
+        'value="new" checked> A new address' in page and 'value="new" checked> A new card' in page
+    )
+    response = shopper.post(
+        "/checkout/",
+        {
+            **NEW_ADDRESS,
+            "payment_method_id": "new",
+            "card-card_number": "4242 4242 4242 4242",
+            "card-exp_month": "4",
+            "card-exp_year": "2031",
+            "idempotency_key": "k-new",
+        },
+    )
     order = Order.objects.get()
     assert response.status_code == 302 and order.ship_street == "9 Pier Rd"
     assert [str(a) for a in user.addresses.all()] == ["9 Pier Rd, Salem, 97301, US"]
@@ -59,10 +76,16 @@ def test_checkout_saves_a_new_address_and_card_then_places_the_order(shopper, us
 
 def test_a_bad_new_card_is_named_and_nothing_typed_is_lost(shopper, user, socks):
     add(shopper, socks)
-    response = shopper.post("/checkout/", {
-        **NEW_ADDRESS, "payment_method_id": "new",
-        "card-card_number": "4242 4242 4242 4241", "card-exp_month": "4", "card-exp_year": "2031",
-    })
+    response = shopper.post(
+        "/checkout/",
+        {
+            **NEW_ADDRESS,
+            "payment_method_id": "new",
+            "card-card_number": "4242 4242 4242 4241",
+            "card-exp_month": "4",
+            "card-exp_year": "2031",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400 and "Please check the details below." in html
     assert "This card number is not valid" in html and 'value="4242 4242 4242 4241"' in html
@@ -74,18 +97,26 @@ def test_a_bad_new_card_is_named_and_nothing_typed_is_lost(shopper, user, socks)
 
 def test_a_decline_shows_the_reason_and_keeps_the_cart(shopper, socks, address, bad_card):
     add(shopper, socks)
-    response = shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": bad_card.pk, "idempotency_key": "x1"})
+    response = shopper.post(
+        "/checkout/",
+        {"address_id": address.pk, "payment_method_id": bad_card.pk, "idempotency_key": "x1"},
+    )
     assert response.status_code == 402
     html = response.content.decode()
     assert "Your card was declined." in html and "Your cart is unchanged" in html
     assert shopper.get("/api/cart").json()["item_count"] == 1
 
 
-def test_cancel_and_return_from_the_order_page(shopper, user, socks, address, good_card, django_user_model):
+def test_cancel_and_return_from_the_order_page(
+    shopper, user, socks, address, good_card, django_user_model
+):
     from orders import services
 
     add(shopper, socks, 2)
-    shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": "a"})
+    shopper.post(
+        "/checkout/",
+        {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": "a"},
+    )
     order = Order.objects.get()
     assert "Cancel order" in shopper.get(f"/orders/{order.pk}/").content.decode()
     shopper.post(f"/orders/{order.pk}/cancel/")
@@ -93,7 +124,10 @@ def test_cancel_and_return_from_the_order_page(shopper, user, socks, address, go
     assert order.status == "cancelled"
 
     add(shopper, socks, 2)
-    shopper.post("/checkout/", {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": "b"})
+    shopper.post(
+        "/checkout/",
+        {"address_id": address.pk, "payment_method_id": good_card.pk, "idempotency_key": "b"},
+    )
     second = Order.objects.exclude(pk=order.pk).get()
     for step in ("processing", "shipped", "out_for_delivery", "delivered"):
         services.advance(order_id=second.pk, status=step)
@@ -107,18 +141,32 @@ def test_cancel_and_return_from_the_order_page(shopper, user, socks, address, go
 
 def test_another_users_order_page_is_a_404(client, other_user, user_api, socks, address, good_card):
     add_to_cart(user_api, socks)
-    order_id = user_api.post("/api/orders", {"address_id": address.pk, "payment_method_id": good_card.pk}, format="json").json()["id"]
+    order_id = user_api.post(
+        "/api/orders", {"address_id": address.pk, "payment_method_id": good_card.pk}, format="json"
+    ).json()["id"]
     client.force_login(other_user)
     assert client.get(f"/orders/{order_id}/").status_code == 404
 
 
-def test_staff_ship_orders_from_the_admin(client, user_api, socks, address, good_card, django_user_model):
+def test_staff_ship_orders_from_the_admin(
+    client, user_api, socks, address, good_card, django_user_model
+):
     add_to_cart(user_api, socks)
-    order_id = user_api.post("/api/orders", {"address_id": address.pk, "payment_method_id": good_card.pk}, format="json").json()["id"]
-    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026"))
+    order_id = user_api.post(
+        "/api/orders", {"address_id": address.pk, "payment_method_id": good_card.pk}, format="json"
+    ).json()["id"]
+    client.force_login(
+        django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-2026")
+    )
     for action in ("mark_processing", "mark_shipped"):
-        response = client.post("/admin/orders/order/", {"action": action, "_selected_action": [order_id]})
+        response = client.post(
+            "/admin/orders/order/", {"action": action, "_selected_action": [order_id]}
+        )
         assert response.status_code == 302
     assert Order.objects.get(pk=order_id).status == "shipped"
-    skipped = client.post("/admin/orders/order/", {"action": "mark_processing", "_selected_action": [order_id]}, follow=True)
+    skipped = client.post(
+        "/admin/orders/order/",
+        {"action": "mark_processing", "_selected_action": [order_id]},
+        follow=True,
+    )
     assert "can&#x27;t become processing" in skipped.content.decode()

@@ -22,7 +22,9 @@ def age(order_id: int) -> None:
     Order.objects.filter(pk=order_id).update(created_at=timezone.now() - timedelta(hours=1))
 
 
-def test_a_gateway_timing_out_before_charging_cancels_and_charges_nothing(gateway, user_api, socks, address, good_card):
+def test_a_gateway_timing_out_before_charging_cancels_and_charges_nothing(
+    gateway, user_api, socks, address, good_card
+):
     add_to_cart(user_api, socks, 3)
     gateway.fail = "before"
     response = place(user_api, address, good_card, key="k1")
@@ -36,7 +38,9 @@ def test_a_gateway_timing_out_before_charging_cancels_and_charges_nothing(gatewa
     assert place(user_api, address, good_card, key="k2").status_code == 201
 
 
-def test_a_timeout_after_the_gateway_approved_completes_the_order(gateway, user_api, socks, address, good_card):
+def test_a_timeout_after_the_gateway_approved_completes_the_order(
+    gateway, user_api, socks, address, good_card
+):
     add_to_cart(user_api, socks, 2)
     gateway.fail = "after"
     response = place(user_api, address, good_card)
@@ -46,7 +50,9 @@ def test_a_timeout_after_the_gateway_approved_completes_the_order(gateway, user_
     assert cart_quantities(user_api) == []
 
 
-def test_an_unknown_outcome_holds_the_order_until_the_records_tell(gateway, user_api, socks, address, good_card):
+def test_an_unknown_outcome_holds_the_order_until_the_records_tell(
+    gateway, user_api, socks, address, good_card
+):
     add_to_cart(user_api, socks, 2)
     gateway.fail, gateway.records_down = "after", True
     response = place(user_api, address, good_card, key="k1")
@@ -54,17 +60,26 @@ def test_an_unknown_outcome_holds_the_order_until_the_records_tell(gateway, user
     order = Order.objects.get()
     socks.refresh_from_db()
     assert order.status == "pending_payment" and socks.stock == 98  # held: it may be paid
-    assert place(user_api, address, good_card, key="k1").json()["error"]["code"] == "request_in_progress"
+    assert (
+        place(user_api, address, good_card, key="k1").json()["error"]["code"]
+        == "request_in_progress"
+    )
     age(order.pk)
-    assert services.release_stale_orders() == 0  # still unknown: neither cancelled nor charged twice
+    assert (
+        services.release_stale_orders() == 0
+    )  # still unknown: neither cancelled nor charged twice
     gateway.records_down = False
     assert services.release_stale_orders() == 1
     order.refresh_from_db()
     assert order.status == "paid" and gateway.net_charged() == order.total
-    assert place(user_api, address, good_card, key="k1").status_code == 201  # the replay now finds it
+    assert (
+        place(user_api, address, good_card, key="k1").status_code == 201
+    )  # the replay now finds it
 
 
-def test_a_crash_after_approval_is_completed_by_the_cleanup(gateway, monkeypatch, user, user_api, socks, address, good_card):
+def test_a_crash_after_approval_is_completed_by_the_cleanup(
+    gateway, monkeypatch, user, user_api, socks, address, good_card
+):
     add_to_cart(user_api, socks, 4)
 
     def crash(order, result):
@@ -86,11 +101,15 @@ def test_a_crash_after_approval_is_completed_by_the_cleanup(gateway, monkeypatch
     assert gateway.net_charged() == order.total
 
 
-def test_a_crash_after_approval_is_refunded_when_the_order_cannot_stand(gateway, monkeypatch, user, user_api, socks, address, good_card):
+def test_a_crash_after_approval_is_refunded_when_the_order_cannot_stand(
+    gateway, monkeypatch, user, user_api, socks, address, good_card
+):
     loyalty.earn_points(user=user, points=200)
     add_to_cart(user_api, socks, 4)
     user_api.post("/api/loyalty/redeem-points", {"points": 200}, format="json")
-    monkeypatch.setattr(services, "_complete", lambda order, result: (_ for _ in ()).throw(RuntimeError("died")))
+    monkeypatch.setattr(
+        services, "_complete", lambda order, result: (_ for _ in ()).throw(RuntimeError("died"))
+    )
     with pytest.raises(RuntimeError):
         services.place_order(user=user, address_id=address.pk, payment_method_id=good_card.pk)
     monkeypatch.undo()
@@ -105,10 +124,22 @@ def test_a_crash_after_approval_is_refunded_when_the_order_cannot_stand(gateway,
     assert loyalty.profile(user)["points"] == 0
 
 
-def test_an_order_never_paid_is_released_as_before(gateway, user, user_api, socks, address, good_card):
+def test_an_order_never_paid_is_released_as_before(
+    gateway, user, user_api, socks, address, good_card
+):
     add_to_cart(user_api, socks, 4)
-    order, _ = services._reserve(user=user, address_id=address.pk, payment_method_id=good_card.pk, checkout_id=None, idempotency_key=None)
+    order, _ = services._reserve(
+        user=user,
+        address_id=address.pk,
+        payment_method_id=good_card.pk,
+        checkout_id=None,
+        idempotency_key=None,
+    )
     age(order.pk)
     assert services.release_stale_orders() == 1
     order.refresh_from_db()
-    assert order.status == "cancelled" and order.payment_status == "expired" and gateway.net_charged() == 0
+    assert (
+        order.status == "cancelled"
+        and order.payment_status == "expired"
+        and gateway.net_charged() == 0
+    )

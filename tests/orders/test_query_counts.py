@@ -32,16 +32,23 @@ def test_placing_an_order_two_products_three_stock_levels(
     user_api, jacket, socks, address, good_card, django_assert_num_queries
 ):
     add_to_cart(user_api, socks, 2)
-    add_to_cart(user_api, jacket, 3, color="Navy", size="M")  # 2 from the warehouse, 1 from the store
+    add_to_cart(
+        user_api, jacket, 3, color="Navy", size="M"
+    )  # 2 from the warehouse, 1 from the store
     with django_assert_num_queries(PLACE_ORDER):
         response = place(user_api, address, good_card, key="k-1")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert [(item["product_name"], item["quantity"]) for item in body["items"]] == [("Wool Socks", 2), ("Rain Jacket", 3)]
+    assert [(item["product_name"], item["quantity"]) for item in body["items"]] == [
+        ("Wool Socks", 2),
+        ("Rain Jacket", 3),
+    ]
     assert body["returns"] == [] and body["status"] == "paid"
 
 
-def test_a_replayed_order_reads_the_order_once(user_api, socks, address, good_card, django_assert_num_queries):
+def test_a_replayed_order_reads_the_order_once(
+    user_api, socks, address, good_card, django_assert_num_queries
+):
     add_to_cart(user_api, socks, 1)
     first = place(user_api, address, good_card, key="k-1").json()
     # user; cart FOR UPDATE and the earlier order, in a SAVEPOINT; the order again with its items,

@@ -61,7 +61,9 @@ ON_POSTGRES = {
 def test_queries_per_request(who, path, cold, warm, api, user_api, client, user, catalog, shopper):
     client.force_login(user)
     caller = {"anyone": api, "shopper": user_api, "browser": client}[who]
-    url = path.format(runner=catalog["runner"].pk, slug=catalog["runner"].slug, order=shopper["order"].pk)
+    url = path.format(
+        runner=catalog["runner"].pk, slug=catalog["runner"].slug, order=shopper["order"].pk
+    )
     if connection.vendor == "postgresql":
         cold, warm = ON_POSTGRES.get(path, (cold, warm))
     counted = []
@@ -71,4 +73,6 @@ def test_queries_per_request(who, path, cold, warm, api, user_api, client, user,
         assert response.status_code == 200, response.content[:300]
         counted.append(len(queries))
     shown = "\n".join(q["sql"][:150] for q in queries.captured_queries)
-    assert counted == [cold, warm], f"{url}: {counted} queries, expected {[cold, warm]}; the second:\n{shown}"
+    assert counted == [cold, warm], (
+        f"{url}: {counted} queries, expected {[cold, warm]}; the second:\n{shown}"
+    )

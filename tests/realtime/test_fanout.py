@@ -11,8 +11,8 @@ from channels.testing import WebsocketCommunicator
 
 from catalog import stock
 from catalog.broadcast import INVENTORY_GROUP
-from core import fanout
 from config.asgi import application
+from core import fanout
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -30,7 +30,9 @@ async def group_members(group: str) -> list[str]:
 
 
 async def connected(count: int) -> list[WebsocketCommunicator]:
-    sockets = [WebsocketCommunicator(application, "/ws/inventory/", headers=HEADERS) for _ in range(count)]
+    sockets = [
+        WebsocketCommunicator(application, "/ws/inventory/", headers=HEADERS) for _ in range(count)
+    ]
     for socket in sockets:
         assert (await socket.connect())[0]
     return sockets
@@ -46,7 +48,9 @@ async def test_one_group_member_serves_every_socket_of_the_process(goods):
 
     await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=4)
     frames = [await socket.receive_output(timeout=3) for socket in sockets]
-    assert {frame["text"] for frame in frames} == {frames[0]["text"]}  # encoded once, the same frame
+    assert {frame["text"] for frame in frames} == {
+        frames[0]["text"]
+    }  # encoded once, the same frame
     assert [await socket.receive_nothing(timeout=0.1) for socket in sockets] == [True] * 5
     for socket in sockets:
         await socket.disconnect()
@@ -61,7 +65,10 @@ async def test_each_socket_keeps_its_own_subscription(goods):
 
     await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=1)
     await set_level(sku=f"T-{bottle.pk}-0", location_id=warehouse.pk, quantity=7)
-    assert [(await everything.receive_json_from(timeout=3))["product_id"] for _ in range(2)] == [runner.pk, bottle.pk]
+    assert [(await everything.receive_json_from(timeout=3))["product_id"] for _ in range(2)] == [
+        runner.pk,
+        bottle.pk,
+    ]
     assert (await bottles_only.receive_json_from(timeout=3))["product_id"] == bottle.pk
     assert await bottles_only.receive_nothing(timeout=0.3)
 

@@ -34,7 +34,12 @@ async def test_a_visitor_gets_every_committed_stock_change(goods):
     await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=3)
     event = await client.receive_json_from(timeout=3)
     assert event["type"] == "inventory_update"
-    assert (event["product_id"], event["sku"], event["new_quantity"], event["location"]) == (runner.pk, f"T-{runner.pk}-0", 3, "Central Warehouse")
+    assert (event["product_id"], event["sku"], event["new_quantity"], event["location"]) == (
+        runner.pk,
+        f"T-{runner.pk}-0",
+        3,
+        "Central Warehouse",
+    )
     assert (event["product_stock"], event["stock_status"]) == (3, "low_stock")
     assert event["timestamp"]
     await client.disconnect()
@@ -73,7 +78,9 @@ async def test_subscribe_narrows_the_stream(goods):
     await client.disconnect()
 
 
-@pytest.mark.parametrize("frame", ["not json", "[1, 2]", '{"subscribe": "all"}', '{"hello": 1}', "x" * 5000])
+@pytest.mark.parametrize(
+    "frame", ["not json", "[1, 2]", '{"subscribe": "all"}', '{"hello": 1}', "x" * 5000]
+)
 async def test_bad_frames_get_an_error_and_the_socket_stays(goods, frame):
     warehouse, runner, _ = goods
     client = socket()
@@ -116,18 +123,32 @@ async def test_order_updates_reach_their_owner_only(user, other_user, user_token
     from orders.models import Order
 
     mine = socket(f"/ws/inventory/?token={user_tokens['access']}")
-    theirs = socket(f"/ws/inventory/?token={(await database_sync_to_async(issue_token_pair)(other_user))['access']}")
+    theirs = socket(
+        f"/ws/inventory/?token={(await database_sync_to_async(issue_token_pair)(other_user))['access']}"
+    )
     assert (await mine.connect())[0] and (await theirs.connect())[0]
 
     @database_sync_to_async
     def paid_order_then_processing():
-        order = Order.objects.create(user=user, status="paid", ship_street="1", ship_city="X", ship_zip_code="1", ship_country="US", number="ORD-T-1")
+        order = Order.objects.create(
+            user=user,
+            status="paid",
+            ship_street="1",
+            ship_city="X",
+            ship_zip_code="1",
+            ship_country="US",
+            number="ORD-T-1",
+        )
         services.advance(order_id=order.pk, status="processing", note="Picking")
         return order
 
     order = await paid_order_then_processing()
     event = await mine.receive_json_from(timeout=3)
-    assert (event["type"], event["order_id"], event["status"]) == ("order_update", order.pk, "processing")
+    assert (event["type"], event["order_id"], event["status"]) == (
+        "order_update",
+        order.pk,
+        "processing",
+    )
     assert event["at"]
     assert await theirs.receive_nothing(timeout=0.3)
     await mine.disconnect()

@@ -40,8 +40,22 @@ def start_server(port: int) -> subprocess.Popen:
         "LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-v",
+            "0",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -76,18 +90,30 @@ def two_servers():
 def test_a_stock_change_through_one_server_reaches_sockets_on_both(two_servers, django_user_model):
     warehouse = builders.location()
     item = builders.product("Shared Sneaker", variants=[("", "", 10)])
-    staff = django_user_model.objects.create_user("clerk", "clerk@example.com", "pw-clerk-2026", is_staff=True)
+    staff = django_user_model.objects.create_user(
+        "clerk", "clerk@example.com", "pw-clerk-2026", is_staff=True
+    )
     token = issue_token_pair(staff)["access"]
     first, second = two_servers
 
     async def scenario():
         origin = {"Origin": "http://127.0.0.1"}
-        async with websockets.connect(f"ws://127.0.0.1:{first}/ws/inventory/", additional_headers=origin) as a, \
-                websockets.connect(f"ws://127.0.0.1:{second}/ws/inventory/", additional_headers=origin) as b:
+        async with (
+            websockets.connect(
+                f"ws://127.0.0.1:{first}/ws/inventory/", additional_headers=origin
+            ) as a,
+            websockets.connect(
+                f"ws://127.0.0.1:{second}/ws/inventory/", additional_headers=origin
+            ) as b,
+        ):
             await asyncio.sleep(0.3)  # both sockets have joined the group
-            body = json.dumps({"sku": f"T-{item.pk}-0", "location_id": warehouse.pk, "quantity": 4}).encode()
+            body = json.dumps(
+                {"sku": f"T-{item.pk}-0", "location_id": warehouse.pk, "quantity": 4}
+            ).encode()
             request = urllib.request.Request(
-                f"http://127.0.0.1:{first}/api/staff/stock", data=body, method="PUT",
+                f"http://127.0.0.1:{first}/api/staff/stock",
+                data=body,
+                method="PUT",
                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
             )
             response = await asyncio.to_thread(urllib.request.urlopen, request, timeout=10)
@@ -96,4 +122,8 @@ def test_a_stock_change_through_one_server_reaches_sockets_on_both(two_servers, 
 
     events = asyncio.run(scenario())
     for event in events:
-        assert (event["type"], event["product_id"], event["new_quantity"]) == ("inventory_update", item.pk, 4)
+        assert (event["type"], event["product_id"], event["new_quantity"]) == (
+            "inventory_update",
+            item.pk,
+            4,
+        )

@@ -38,23 +38,46 @@ class World:
 @pytest.fixture
 def world(user) -> World:
     shelf = builders.product("Wool Socks", price="12.50", variants=[("", "", 50)])
-    address = accounts.add_address(user=user, street="1 Main St", city="Springfield", zip_code="62701", country="US")
-    method = accounts.add_payment_method(user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031)
+    address = accounts.add_address(
+        user=user, street="1 Main St", city="Springfield", zip_code="62701", country="US"
+    )
+    method = accounts.add_payment_method(
+        user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
+    )
 
     def buy():
-        cart_services.add_item(cart=cart_services.cart_for(user=user), product_id=shelf.pk, quantity=2)
-        return orders.place_order(user=user, address_id=address.pk, payment_method_id=method.pk).order
+        cart_services.add_item(
+            cart=cart_services.cart_for(user=user), product_id=shelf.pk, quantity=2
+        )
+        return orders.place_order(
+            user=user, address_id=address.pk, payment_method_id=method.pk
+        ).order
 
     delivered = buy()
     for step in ("processing", "shipped", "out_for_delivery", "delivered"):
         orders.advance(order_id=delivered.pk, status=step)
     item = delivered.items.get()
-    requested = orders.request_return(user=user, order_id=delivered.pk, reason="Too small",
-                                      items=[{"order_item_id": item.pk, "quantity": 1}])
+    requested = orders.request_return(
+        user=user,
+        order_id=delivered.pk,
+        reason="Too small",
+        items=[{"order_item_id": item.pk, "quantity": 1}],
+    )
     paid = buy()
-    cart_item = cart_services.add_item(cart=cart_services.cart_for(user=user), product_id=shelf.pk, quantity=1)
-    return World(address.pk, method.pk, cart_item.pk, paid.pk, delivered.pk, item.pk, requested.pk,
-                 shelf.variants.get().sku, StockLocation.objects.get().pk)
+    cart_item = cart_services.add_item(
+        cart=cart_services.cart_for(user=user), product_id=shelf.pk, quantity=1
+    )
+    return World(
+        address.pk,
+        method.pk,
+        cart_item.pk,
+        paid.pk,
+        delivered.pk,
+        item.pk,
+        requested.pk,
+        shelf.variants.get().sku,
+        StockLocation.objects.get().pk,
+    )
 
 
 # (method, path, body): {names} filled in from the world.
@@ -71,7 +94,11 @@ OWNED = [
     ("get", "/api/orders/{paid_order}", None),
     ("get", "/api/orders/{paid_order}/tracking", None),
     ("post", "/api/orders/{paid_order}/cancel", None),
-    ("post", "/api/orders/{delivered_order}/return", {"reason": "Torn", "items": [{"order_item_id": "{delivered_item}", "quantity": 1}]}),
+    (
+        "post",
+        "/api/orders/{delivered_order}/return",
+        {"reason": "Torn", "items": [{"order_item_id": "{delivered_item}", "quantity": 1}]},
+    ),
 ]
 
 SIGNED_IN = [
@@ -93,8 +120,16 @@ STAFF = [
     ("post", "/api/staff/orders/{paid_order}/status", {"status": "processing"}),
     ("post", "/api/staff/returns/{requested_return}/approve", None),
     ("post", "/api/staff/returns/{requested_return}/reject", {"note": "Worn"}),
-    ("post", "/api/staff/coupons", {"code": "STAFF5", "discount_type": "fixed", "discount_value": "5.00"}),
-    ("post", "/api/staff/loyalty/adjust", {"user_id": "{owner}", "points": 100, "reason": "Goodwill"}),
+    (
+        "post",
+        "/api/staff/coupons",
+        {"code": "STAFF5", "discount_type": "fixed", "discount_value": "5.00"},
+    ),
+    (
+        "post",
+        "/api/staff/loyalty/adjust",
+        {"user_id": "{owner}", "points": 100, "reason": "Goodwill"},
+    ),
 ]
 
 
@@ -113,7 +148,9 @@ def fill(template, world: World, owner_id: int):
 
 
 def ask(client, method, path, body, world, owner_id):
-    return getattr(client, method)(fill(path, world, owner_id), fill(body, world, owner_id), format="json")
+    return getattr(client, method)(
+        fill(path, world, owner_id), fill(body, world, owner_id), format="json"
+    )
 
 
 def assert_refused(response, status, code):
@@ -128,12 +165,21 @@ def staff_api(staff_user):
 
 def owner_view(user_api, world) -> list:
     """What the owner sees of their things, to prove refused requests changed none of it."""
-    return [user_api.get(path).json() for path in
-            ("/api/users/addresses", "/api/users/payment-methods", "/api/cart", "/api/orders")]
+    return [
+        user_api.get(path).json()
+        for path in (
+            "/api/users/addresses",
+            "/api/users/payment-methods",
+            "/api/cart",
+            "/api/orders",
+        )
+    ]
 
 
 @pytest.mark.parametrize("method,path,body", OWNED, ids=[f"{m} {p}" for m, p, _ in OWNED])
-def test_only_the_owner_reaches_their_things(method, path, body, world, user, user_api, other_api, staff_api, api):
+def test_only_the_owner_reaches_their_things(
+    method, path, body, world, user, user_api, other_api, staff_api, api
+):
     before = owner_view(user_api, world)
     if path.startswith("/api/cart/"):  # a visitor has a cart of their own, without this item
         assert_refused(ask(api, method, path, body, world, user.pk), 404, "not_found")
@@ -148,16 +194,22 @@ def test_only_the_owner_reaches_their_things(method, path, body, world, user, us
 
 
 @pytest.mark.parametrize("method,path,body", SIGNED_IN, ids=[f"{m} {p}" for m, p, _ in SIGNED_IN])
-def test_account_endpoints_need_a_signed_in_user_and_show_only_theirs(method, path, body, world, user, user_api, api):
+def test_account_endpoints_need_a_signed_in_user_and_show_only_theirs(
+    method, path, body, world, user, user_api, api
+):
     assert_refused(ask(api, method, path, body, world, user.pk), 401, "not_authenticated")
     stranger = bearer_client(UserFactory())
     response = ask(stranger, method, path, body, world, user.pk)
     assert response.status_code in (200, 204), response.content
-    assert user.email not in response.content.decode() and "Main St" not in response.content.decode()
+    assert (
+        user.email not in response.content.decode() and "Main St" not in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("method,path,body", STAFF, ids=[f"{m} {p}" for m, p, _ in STAFF])
-def test_staff_endpoints_answer_staff_only(method, path, body, world, user, user_api, staff_api, api):
+def test_staff_endpoints_answer_staff_only(
+    method, path, body, world, user, user_api, staff_api, api
+):
     assert_refused(ask(api, method, path, body, world, user.pk), 401, "not_authenticated")
     assert_refused(ask(user_api, method, path, body, world, user.pk), 403, "permission_denied")
     response = ask(staff_api, method, path, body, world, user.pk)
@@ -169,7 +221,9 @@ def test_a_visitors_session_cart_is_theirs_alone(world, user_api):
     visitor, stranger = APIClient(), APIClient()
     visitor.post("/api/cart/items", {"product_id": shelf_id, "quantity": 1}, format="json")
     item_id = visitor.get("/api/cart").json()["items"][0]["id"]
-    assert_refused(stranger.put(f"/api/cart/items/{item_id}", {"quantity": 5}, format="json"), 404, "not_found")
+    assert_refused(
+        stranger.put(f"/api/cart/items/{item_id}", {"quantity": 5}, format="json"), 404, "not_found"
+    )
     assert_refused(user_api.delete(f"/api/cart/items/{item_id}"), 404, "not_found")
     assert visitor.get("/api/cart").json()["items"][0]["quantity"] == 1
 
@@ -183,8 +237,10 @@ async def test_a_chat_session_opens_for_its_owner_only(user, other_user, staff_u
         query = f"?token={token}" if token else ""
         return WebsocketCommunicator(application, f"/ws/chat/ann-session{query}", headers=HEADERS)
 
-    tokens = {who.username: (await database_sync_to_async(issue_token_pair)(who))["access"]
-              for who in (user, other_user, staff_user)}
+    tokens = {
+        who.username: (await database_sync_to_async(issue_token_pair)(who))["access"]
+        for who in (user, other_user, staff_user)
+    }
     owner = chat(tokens["ann"])
     assert (await owner.connect())[0]
     await owner.disconnect()

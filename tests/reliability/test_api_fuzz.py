@@ -14,9 +14,20 @@ from tests.conftest import bearer_client
 
 # The same cases on every run: Schemathesis' learning from earlier responses (values they
 # carried, the errors they named) would make each run differ, so it is off.
-SAME_CASES_EVERY_RUN = SchemathesisConfig.from_dict({"phases": {
-    phase: {"extra-data-sources": {"responses": False}} for phase in ("examples", "coverage", "fuzzing")
-} | {"fuzzing": {"extra-data-sources": {"responses": False}, "error-feedback": {"enabled": False}}}})
+SAME_CASES_EVERY_RUN = SchemathesisConfig.from_dict(
+    {
+        "phases": {
+            phase: {"extra-data-sources": {"responses": False}}
+            for phase in ("examples", "coverage", "fuzzing")
+        }
+        | {
+            "fuzzing": {
+                "extra-data-sources": {"responses": False},
+                "error-feedback": {"enabled": False},
+            }
+        }
+    }
+)
 schema = schemathesis.openapi.from_wsgi(
     "/api/schema/?format=json", get_wsgi_application(), config=SAME_CASES_EVERY_RUN
 )
@@ -31,6 +42,7 @@ def _keep_the_test_connection():
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
 
 EXAMPLES_PER_OPERATION = 30
 SCHEMATHESIS_CHECKS_LEFT_OUT = [
@@ -48,7 +60,13 @@ RULES_BEYOND_THE_SCHEMA = {
     "GET /api/products/": {"brand", "category", "max_price"},  # existing slugs; max >= min
     "POST /api/staff/loyalty/adjust/": {"points"},  # not zero
     # A new code; amounts above zero (decimal strings: no minimum in the schema); dates in order.
-    "POST /api/staff/coupons/": {"code", "discount_value", "min_purchase", "max_discount", "valid_until"},
+    "POST /api/staff/coupons/": {
+        "code",
+        "discount_value",
+        "min_purchase",
+        "max_discount",
+        "valid_until",
+    },
 }
 NUL_REFUSED = "Null characters are not allowed."  # PostgreSQL text can't hold them
 
@@ -74,7 +92,8 @@ def call_and_check(case, as_user) -> None:
     if error.get("code") == "validation_error" and not case.meta.generation.mode.is_negative:
         sent = case.body if isinstance(case.body, dict) else {}
         refused = {
-            field for field, why in error["details"].items()
+            field
+            for field, why in error["details"].items()
             if why != [NUL_REFUSED] and not _only_whitespace(sent.get(field))
         }
         refused -= RULES_BEYOND_THE_SCHEMA.get(case.operation.label, set())
@@ -83,7 +102,10 @@ def call_and_check(case, as_user) -> None:
 
 FUZZ_SETTINGS = settings(
     # The same examples on every run and machine: no saved examples, a seed from the test.
-    max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    database=None,
+    deadline=None,
     suppress_health_check=list(HealthCheck),
 )
 

@@ -43,15 +43,28 @@ def test_a_connection_lost_after_a_write_leaves_nothing_half_written(user_api, s
         raise CONNECTION_LOST
 
     monkeypatch.setattr(CartItem.objects, "create", create_then_lose_the_connection)
-    assert_unavailable(user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json"))
+    assert_unavailable(
+        user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json")
+    )
     assert not CartItem.objects.exists()
     monkeypatch.undo()
-    assert user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json").status_code == 201
+    assert (
+        user_api.post(
+            "/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json"
+        ).status_code
+        == 201
+    )
 
 
-def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(user, user_api, socks, monkeypatch):
-    address = accounts.add_address(user=user, street="1 Main St", city="X", zip_code="1", country="US")
-    card = accounts.add_payment_method(user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031)
+def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(
+    user, user_api, socks, monkeypatch
+):
+    address = accounts.add_address(
+        user=user, street="1 Main St", city="X", zip_code="1", country="US"
+    )
+    card = accounts.add_payment_method(
+        user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
+    )
     user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json")
 
     def lose_the_connection(order, cart):
@@ -61,13 +74,20 @@ def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(u
     body = {"address_id": address.pk, "payment_method_id": card.pk}
     assert_unavailable(user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1"))
     order = Order.objects.get()
-    assert order.status == "pending_payment" and not PointsEntry.objects.exists()  # paid, not yet recorded
+    assert (
+        order.status == "pending_payment" and not PointsEntry.objects.exists()
+    )  # paid, not yet recorded
     monkeypatch.undo()
     retry = user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
     assert retry.status_code == 409 and retry.json()["error"]["code"] == "request_in_progress"
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=1))
     assert orders.release_stale_orders() == 1
-    assert user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1").json()["status"] == "paid"
+    assert (
+        user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1").json()[
+            "status"
+        ]
+        == "paid"
+    )
     assert user_api.get("/api/cart").json()["items"] == []
 
 
@@ -85,20 +105,33 @@ def redis_down(settings):
     }
 
 
-def test_with_redis_down_the_api_keeps_serving_and_health_says_degraded(redis_down, client, user, user_api, socks):
+def test_with_redis_down_the_api_keeps_serving_and_health_says_degraded(
+    redis_down, client, user, user_api, socks
+):
     assert client.get("/api/products").json()["count"] == 1
     assert client.get("/api/categories").status_code == 200
     assert user_api.get("/api/auth/me").json()["email"] == user.email
     added = user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 1}, format="json")
     assert added.status_code == 201
     health = client.get("/health")
-    assert health.status_code == 200 and health.json()["status"] == "degraded" and health.json()["cache"] == "down"
+    assert (
+        health.status_code == 200
+        and health.json()["status"] == "degraded"
+        and health.json()["cache"] == "down"
+    )
 
 
 def test_with_redis_down_sign_in_is_still_limited(redis_down, api, user):
     for _ in range(5):
-        assert api.post("/api/auth/signin", {"email": user.email, "password": "wrong"}, format="json").status_code == 401
-    refused = api.post("/api/auth/signin", {"email": user.email, "password": "wrong"}, format="json")
+        assert (
+            api.post(
+                "/api/auth/signin", {"email": user.email, "password": "wrong"}, format="json"
+            ).status_code
+            == 401
+        )
+    refused = api.post(
+        "/api/auth/signin", {"email": user.email, "password": "wrong"}, format="json"
+    )
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
 
 

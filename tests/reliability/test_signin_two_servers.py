@@ -31,8 +31,10 @@ def free_ports(count: int, *, first: int = 8200, last: int = 8299) -> list[int]:
 
 def sign_in(port: int, email: str, password: str) -> tuple[int, dict, dict]:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/auth/signin", data=json.dumps({"email": email, "password": password}).encode(),
-        headers={"Content-Type": "application/json"}, method="POST",
+        f"http://127.0.0.1:{port}/api/auth/signin",
+        data=json.dumps({"email": email, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:

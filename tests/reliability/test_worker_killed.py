@@ -36,7 +36,9 @@ def wait_for(condition, *, timeout: float = 60, what: str = ""):
 
 
 def worker_children(parent: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True, text=True
+    ).stdout
     return [int(pid) for pid in out.split()]
 
 
@@ -55,18 +57,50 @@ def test_a_worker_killed_mid_job_reruns_it_and_the_work_is_done_once(settings):
     builders.location()
     socks = builders.product("Wool Socks", price="12.50", variants=[("", "", 100)])
     user = UserFactory()
-    address = accounts.add_address(user=user, street="1 Main St", city="X", zip_code="1", country="US")
-    card = accounts.add_payment_method(user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031)
+    address = accounts.add_address(
+        user=user, street="1 Main St", city="X", zip_code="1", country="US"
+    )
+    card = accounts.add_payment_method(
+        user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
+    )
     cart_services.add_item(cart=cart_services.cart_for(user=user), product_id=socks.pk, quantity=4)
-    order, _ = orders._reserve(user=user, address_id=address.pk, payment_method_id=card.pk, checkout_id=None, idempotency_key=None)
+    order, _ = orders._reserve(
+        user=user,
+        address_id=address.pk,
+        payment_method_id=card.pk,
+        checkout_id=None,
+        idempotency_key=None,
+    )
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     db = settings.DATABASES["default"]
-    env = {**os.environ, "ENV_FILE": "", "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+    env = {
+        **os.environ,
+        "ENV_FILE": "",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1",
-         "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         with transaction.atomic():
@@ -77,9 +111,14 @@ def test_a_worker_killed_mid_job_reruns_it_and_the_work_is_done_once(settings):
             killed = worker_children(worker.pid)
             assert len(killed) == 1
             os.kill(killed[0], signal.SIGKILL)
-            wait_for(lambda: set(worker_children(worker.pid)) - set(killed), what="a new worker process")
+            wait_for(
+                lambda: set(worker_children(worker.pid)) - set(killed), what="a new worker process"
+            )
         order.refresh_from_db()
-        wait_for(lambda: Order.objects.get(pk=order.pk).status == "cancelled", what="the job to run again")
+        wait_for(
+            lambda: Order.objects.get(pk=order.pk).status == "cancelled",
+            what="the job to run again",
+        )
     finally:
         worker.terminate()
         worker.wait(timeout=20)

@@ -10,10 +10,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--products", type=int, default=500, help="How many products (default 500).")
+        parser.add_argument(
+            "--products", type=int, default=500, help="How many products (default 500)."
+        )
         parser.add_argument("--seed", type=int, default=42, help="Random seed (default 42).")
         parser.add_argument(
-            "--if-empty", action="store_true", help="Only load into a database with no products yet."
+            "--if-empty",
+            action="store_true",
+            help="Only load into a database with no products yet.",
         )
 
     def handle(self, *args, products: int, seed: int, if_empty: bool, **options):
