@@ -207,7 +207,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="orders.payments.MockGateway")
 PAYMENT_FAILURE_RATE = env.float("PAYMENT_FAILURE_RATE", default=0.0)
 PAYMENT_DELAY_SECONDS = env.float("PAYMENT_DELAY_SECONDS", default=0.2)
-# Orders left in pending_payment longer than this are released by the cleanup job.
+# Orders left in pending_payment longer than this are settled by release_stale_orders.
 ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=15)
 
 # Internationalization
