@@ -14,12 +14,13 @@ API.md's rules, in order, each amount rounded half up to the cent:
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from loyalty.rules import POINTS_PER_DOLLAR
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 TAX_RATE = Decimal("0.08")
 FREE_SHIPPING_FROM = Decimal("50.00")
 SHIPPING = Decimal("5.99")
-POINTS_PER_DOLLAR = 100
 CURRENCY = "USD"
 
 

@@ -1,6 +1,7 @@
 """Every change to a cart, and the priced view of one that the API, pages and agent show."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -197,6 +198,14 @@ def set_quantity(*, cart: Cart, item_id: int, quantity: int) -> CartItem | None:
 
 
 @transaction.atomic
+def clear(*, cart: Cart) -> int:
+    """Take every line out of the cart; how many there were."""
+    _touch(cart)
+    removed, _ = cart.items.all().delete()
+    return removed
+
+
+@transaction.atomic
 def remove_item(*, cart: Cart, item_id: int) -> None:
     _lock(cart)
     if not cart.items.filter(pk=item_id).delete()[0]:
@@ -329,24 +338,33 @@ def priced_cart(cart: Cart, *, user, with_images: bool = True) -> PricedCart:
     )
 
 
+# Checkout: a cart on its way to becoming an order
+
+
+def check_buyable(*, priced: PricedCart) -> None:
+    """Raise what keeps this cart from being bought as it is, first found first: EmptyCart;
+    CartNeedsAttention for its first line that is unavailable, sold out or short of stock; or
+    its coupon's problem. Starting a checkout and placing an order both ask."""
+    if not priced.lines:
+        raise EmptyCart()
+    for line in priced.lines:
+        if line.problem:
+            raise CartNeedsAttention(
+                f"{line.item.variant.product.name} can't be bought as it is in your cart "
+                f"({line.problem.replace('_', ' ')}).",
+                item_id=line.item.pk,
+                problem=line.problem,
+                available=line.available,
+            )
+    if priced.coupon_problem is not None:
+        raise priced.coupon_problem
+
+
 @transaction.atomic
 def start_checkout(*, cart: Cart, user) -> CheckoutSession:
     """Check stock and coupon again and freeze the priced cart for CHECKOUT_MINUTES."""
     priced = priced_cart(cart, user=user)
-    if not priced.lines:
-        raise EmptyCart()
-    troubled = [line for line in priced.lines if line.problem]
-    if troubled:
-        line = troubled[0]
-        name = line.item.variant.product.name
-        raise CartNeedsAttention(
-            f"{name} can't be bought as it is in your cart ({line.problem.replace('_', ' ')}).",
-            item_id=line.item.pk,
-            problem=line.problem,
-            available=line.available,
-        )
-    if priced.coupon_problem is not None:
-        raise priced.coupon_problem
+    check_buyable(priced=priced)
     return CheckoutSession.objects.create(
         cart=cart,
         user=user if user is not None and user.is_authenticated else None,
@@ -362,6 +380,23 @@ def start_checkout(*, cart: Cart, user) -> CheckoutSession:
         totals=priced.totals.as_dict(),
         expires_at=timezone.now() + timedelta(minutes=CHECKOUT_MINUTES),
     )
+
+
+def lock_for_checkout(*, user_id: int) -> Cart | None:
+    """The user's cart, locked until the transaction ends (None when they have none). Placing
+    an order takes this lock before it locks the order's row, every time: with one lock order
+    a retry that holds the cart while it looks for its Idempotency-Key can't deadlock with the
+    request paying for that order."""
+    return Cart.objects.select_for_update().filter(user=user_id).first()
+
+
+def clear_ordered(*, cart: Cart | None, variant_ids: Iterable[int]) -> None:
+    """Once an order is paid: the lines of the variants it bought leave the cart (other lines,
+    added meanwhile, stay), with the coupon and points used on it. Call it holding
+    lock_for_checkout's lock."""
+    if cart is not None:
+        cart.items.filter(variant_id__in=list(variant_ids)).delete()
+        Cart.objects.filter(pk=cart.pk).update(coupon=None, points_to_redeem=0)
 
 
 def item_count(*, user=None, session=None) -> int:

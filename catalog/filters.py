@@ -2,10 +2,11 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 
 from catalog import search
 from catalog.models import Product
-from catalog.queries import facet_id, facets, in_category
+from catalog.queries import active_products, facet_id, facet_slug, facets, in_category
 
 
 def _slugs(kind: str) -> list[tuple[str, str]]:
@@ -78,3 +79,51 @@ class ProductFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, text: str):
         return search.search(queryset, text) if text.strip() else queryset
+
+
+def find_products(
+    text: str = "",
+    *,
+    brand: str = "",
+    category: str = "",
+    color: str = "",
+    size: str = "",
+    min_price: float | None = None,
+    max_price: float | None = None,
+    ordering: str = "",
+    limit: int,
+) -> list[Product]:
+    """The product list's filters (GET /api/products) for a caller in Python, such as the sales
+    agent, which names a brand or category as a person does ("Nike", "running shoes"): a
+    category takes in every category below it. Also a color and a size, each of some variant.
+    The ``limit`` best matches for ``text`` (best rated when there is none), those that can be
+    bought first; with an ``ordering`` (the list's: "price", "-price", "-rating"), the ``limit``
+    first in that order of those that can be bought. A brand or category the shop doesn't have
+    finds nothing; a bad price bound or ordering is a ValidationError naming it, as the list's
+    400 does."""
+    params: dict[str, str] = {}
+    for key, kind, name in (("brand", "brands", brand), ("category", "categories", category)):
+        if name.strip():
+            params[key] = facet_slug(kind, name)
+            if params[key] is None:
+                return []
+    for key, bound in (("min_price", min_price), ("max_price", max_price)):
+        if bound is not None:
+            params[key] = str(bound)
+    if ordering:
+        params.update(ordering=ordering, in_stock="true", search=text.strip())
+    filtered = ProductFilter(params, queryset=active_products())
+    if not filtered.is_valid():
+        raise ValidationError(filtered.errors.as_data())
+    products = filtered.qs
+    if color:
+        products = products.filter(variants__color__iexact=color)
+    if size:
+        products = products.filter(variants__size__iexact=size)
+    products = products.distinct()
+    if ordering:
+        return list(products[:limit])
+    text = text.strip()
+    products = search.search(products, text) if text else products.order_by("-rating", "id")
+    # What can be bought first, best match first within each.
+    return sorted(products[: limit * 4], key=lambda p: p.stock <= 0)[:limit]

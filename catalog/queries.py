@@ -2,9 +2,18 @@
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
+from django.utils.text import slugify
 
-from catalog.models import Brand, Category, Product, StockLevel, StockLocation, stock_status
+from catalog.models import (
+    Brand,
+    Category,
+    Product,
+    ProductVariant,
+    StockLevel,
+    StockLocation,
+    stock_status,
+)
 
 _CATEGORY_TREE_KEY = "catalog:category-tree"
 _FACETS_KEY = "catalog:facets"
@@ -44,6 +53,15 @@ def facet_id(kind: str, slug: str) -> int | None:
     return next((facet["id"] for facet in facets()[kind] if facet["slug"] == slug), None)
 
 
+def facet_slug(kind: str, name: str) -> str | None:
+    """The slug of the brand or category (``kind``: "brands", "categories") that a person calls
+    ``name``: its name in any case ("Nike", "running shoes"), else the one whose slug it is."""
+    wanted = name.strip()
+    named = (facet["slug"] for facet in facets()[kind] if facet["name"].lower() == wanted.lower())
+    slugged = (facet["slug"] for facet in facets()[kind] if facet["slug"] == slugify(wanted))
+    return next(named, None) or next(slugged, None)
+
+
 def forget_categories_and_brands(sender=None, **kwargs) -> None:
     """After a brand or category changes (a post_save/post_delete receiver): the tree, the
     facets and the header's list are read afresh once the change has committed."""
@@ -58,6 +76,11 @@ def in_category(queryset, category_id: int):
 
 def active_products():
     return Product.objects.active().for_listing()
+
+
+def active_product(product_id: int) -> Product | None:
+    """One product for sale, with what its card needs; None when there is no such product."""
+    return active_products().filter(pk=product_id).first()
 
 
 def product_inventory(product: Product, *, variant_id: int | None = None) -> dict:
@@ -92,3 +115,62 @@ def product_inventory(product: Product, *, variant_id: int | None = None) -> dic
         "stock_status": stock_status(total),
         "updated_at": updated_at or product.updated_at,
     }
+
+
+def catalog_vocabulary() -> dict:
+    """Every name the catalog uses, for recognising them in people's words (the sales agent):
+    brands, categories (with their parent's name), colours and sizes of active products,
+    stock locations, and each active product's name with its brand's and category's."""
+    categories = {c["id"]: c for c in facets()["categories"]}
+    variants = ProductVariant.objects.filter(product__is_active=True)
+    return {
+        "brands": [brand["name"] for brand in facets()["brands"]],
+        "categories": [
+            {
+                "name": c["name"],
+                "slug": c["slug"],
+                "parent": categories[c["parent_id"]]["name"] if c["parent_id"] else None,
+            }
+            for c in categories.values()
+        ],
+        "colors": sorted(set(variants.exclude(color="").values_list("color", flat=True))),
+        "sizes": sorted(set(variants.exclude(size="").values_list("size", flat=True))),
+        "stores": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "city": s.city,
+                "store": s.kind == StockLocation.Kind.STORE,
+            }
+            for s in StockLocation.objects.filter(is_active=True)
+        ],
+        "products": list(
+            active_products().values(
+                "id", "name", brand_name=F("brand__name"), category_name=F("category__name")
+            )
+        ),
+    }
+
+
+def departments() -> list[dict]:
+    """The category tree as shoppers browse it: each top category with its subcategories'
+    names."""
+    categories = facets()["categories"]
+    return [
+        {
+            "name": top["name"],
+            "slug": top["slug"],
+            "subcategories": [c["name"] for c in categories if c["parent_id"] == top["id"]],
+        }
+        for top in categories
+        if top["parent_id"] is None
+    ]
+
+
+def nearest_categories(text: str, *, limit: int = 3) -> list[str]:
+    """The categories whose names read most like ``text`` (a thing the shop may not sell)."""
+    from rapidfuzz import fuzz, process
+
+    names = [c["name"] for c in facets()["categories"]]
+    found = process.extract(text, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
+    return [name for name, _, _ in found]

@@ -78,6 +78,12 @@ def product(
     return _cached(f"catalog:{kind}:{catalog}.{own}:{product_id}:{variant_id or ''}", build)
 
 
+def catalog_version() -> int:
+    """The catalog's version now: a new number after any edit of its products, variants,
+    images, categories, brands or locations (stock changes keep it)."""
+    return _versions(_CATALOG)[0]
+
+
 def forget_catalog() -> None:
     """After an edit: every cached answer is computed afresh, once the edit has committed."""
     transaction.on_commit(lambda: [_bump(key) for key in (_CATALOG, _LISTINGS)])

@@ -19,6 +19,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from chat.intents import parse
+from chat.tools import TOOLS
 
 log = structlog.get_logger(__name__)
 
@@ -135,74 +136,8 @@ def answer(results: list[tuple[str, dict]]) -> AIMessage:
         text = data["error"]
         if data.get("fields"):
             text = " ".join(m for ms in data["fields"].values() for m in ms)
-    elif tool == "search_products":
-        products = data["products"]
-        extra["products"] = products
-        if not products:
-            text = "I found nothing like that. Try fewer words or another price."
-        else:
-            lines = [
-                f"{i}. {p['name']}: ${p['price']}, {p['stock_status'].replace('_', ' ')}"
-                for i, p in enumerate(products, 1)
-            ]
-            text = f"Here {'is' if len(products) == 1 else 'are'} {len(products)}:\n" + "\n".join(
-                lines
-            )
-    elif tool == "product_details":
-        extra["products"] = [data]
-        options = ", ".join(filter(None, [", ".join(data["colors"]), ", ".join(data["sizes"])]))
-        text = f"{data['name']} by {data['brand']}, ${data['price']}. {data['description']} Options: {options or 'one style'}. {data['stock']} in stock."
-    elif tool == "stock_by_location":
-        stores = (
-            "; ".join(f"{s['name']} ({s['city']}): {s['quantity']}" for s in data["stores"])
-            or "no store nearby has it"
-        )
-        text = f"{data['product']}: {data['warehouse']} in our warehouse; {stores}."
-    elif tool in ("show_cart", "add_to_cart", "update_cart_item", "apply_coupon", "remove_coupon"):
-        cart = data.get("cart", data)
-        extra["cart"] = cart
-        lines = [
-            f"{i['quantity']} x {i['name']}{' (' + ', '.join(filter(None, [i['color'], i['size']])) + ')' if i['color'] or i['size'] else ''}: ${i['subtotal']}"
-            for i in cart["items"]
-        ]
-        head = {
-            "add_to_cart": "Added. ",
-            "apply_coupon": f"Coupon {data.get('applied', '')} applied. ",
-            "remove_coupon": "Coupon removed. ",
-        }.get(tool, "")
-        body = "\n".join(lines) if lines else "Your cart is empty."
-        text = (
-            f"{head}Your cart:\n{body}\nTotal ${cart['totals']['total']}" if lines else head + body
-        )
-    elif tool == "list_coupons":
-        coupons = data["coupons"]
-        text = (
-            "Your coupons: " + "; ".join(f"{c['code']}: {c['description']}" for c in coupons)
-            if coupons
-            else "No coupons for you right now."
-        )
-    elif tool == "loyalty_status":
-        following = (
-            f" {data['points_to_next_tier']} points to {data['next_tier'].title()}."
-            if data["next_tier"]
-            else ""
-        )
-        text = f"You are {data['tier'].title()} with {data['points']} points ({data['discount_percent']}% off every order).{following}"
-    elif tool == "similar_products":
-        extra["products"] = data["products"]
-        names = "; ".join(f"{p['name']} (${p['price']})" for p in data["products"])
-        text = (
-            f"Like {data['product']}, or good with it: {names}."
-            if names
-            else f"Nothing quite like {data['product']} in stock."
-        )
-    elif tool == "cancel_order":
-        text = f"Order {data['cancelled']} is cancelled; ${data['refunded']} goes back to your payment method."
-    elif tool == "start_return":
-        text = f"Return {data['return_id']} for order {data['order_number']} is requested; you'll get ${data['refund_amount']} back once it arrives."
-    elif tool == "order_status":
-        eta = f", expected {data['estimated_delivery']}" if data["estimated_delivery"] else ""
-        text = f"Order {data['order_number']} is {data['status'].replace('_', ' ')}{eta}. {data['carrier']} {data['tracking_number']}".strip()
+    elif tool in TOOLS:
+        text, extra = TOOLS[tool].reply(data)
     else:
         text = "Done."
     return AIMessage(content=text, additional_kwargs=extra)

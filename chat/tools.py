@@ -2,37 +2,26 @@
 connected shopper only. Each returns plain JSON-able data; a refusal is {"error", ...} data,
 not an exception, so the agent can tell the shopper what went wrong."""
 
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from langchain_core.tools import StructuredTool
 
+from cart import queries as cart_queries
 from cart import services as cart_services
-from catalog import search
+from catalog import recommendations
+from catalog.filters import find_products
 from catalog.models import Product
-from catalog.queries import active_products, product_inventory
+from catalog.queries import active_product, product_inventory
+from chat import replies
 from core.errors import APIError
 from loyalty import services as loyalty
-from orders import services as orders
+from orders import fulfilment as order_fulfilment
+from orders import queries as order_queries
+from orders import returns as order_returns
 
 MAX_RESULTS = 5
-# What goes with what, by category, for "what goes with it?".
-COMPLEMENTS = {
-    "Running Shoes": ["Running Shorts", "Water Bottles"],
-    "Trail Shoes": ["Backpacks", "Jackets"],
-    "Sneakers": ["T-Shirts", "Hoodies"],
-    "T-Shirts": ["Sneakers"],
-    "Hoodies": ["Sneakers", "Backpacks"],
-    "Jackets": ["Backpacks", "Trail Shoes"],
-    "Running Shorts": ["Running Shoes", "Smartwatches"],
-    "Headphones": ["Smartwatches", "Speakers"],
-    "Smartwatches": ["Running Shoes", "Headphones"],
-    "Laptops": ["Backpacks", "Headphones"],
-    "Speakers": ["Headphones"],
-    "Backpacks": ["Water Bottles", "Jackets"],
-    "Water Bottles": ["Backpacks"],
-}
 
 
 def product_card(product: Product) -> dict:
@@ -82,38 +71,35 @@ class ShopTools:
         max_price: float | None = None,
     ) -> dict:
         """Find products by free text, brand, category, color, size and price."""
-        products = active_products()
-        if brand:
-            products = products.filter(brand__name__iexact=brand)
-        if category:
-            products = products.filter(
-                Q(category__name__iexact=category) | Q(category__parent__name__iexact=category)
+        try:
+            found = find_products(
+                query,
+                brand=brand,
+                category=category,
+                color=color,
+                size=size,
+                min_price=min_price,
+                max_price=max_price,
+                limit=MAX_RESULTS,
             )
-        if color:
-            products = products.filter(variants__color__iexact=color)
-        if size:
-            products = products.filter(variants__size__iexact=size)
-        if min_price is not None:
-            products = products.filter(price__gte=Decimal(str(min_price)))
-        if max_price is not None:
-            products = products.filter(price__lte=Decimal(str(max_price)))
-        products = products.distinct()
-        text = query.strip()
-        products = search.search(products, text) if text else products.order_by("-rating", "id")
-        # What can be bought first, best match first within each.
-        found = sorted(products[: MAX_RESULTS * 4], key=lambda p: p.stock <= 0)[:MAX_RESULTS]
-        return {"query": text, "count": len(found), "products": [product_card(p) for p in found]}
+        except ValidationError as exc:
+            return _refusal(exc)
+        return {
+            "query": query.strip(),
+            "count": len(found),
+            "products": [product_card(p) for p in found],
+        }
 
     def product_details(self, product_id: int) -> dict:
         """Everything about one product: description, price, colors, sizes, stock."""
-        product = active_products().filter(pk=product_id).first()
+        product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
         return {**product_card(product), "description": product.description, "stock": product.stock}
 
     def stock_by_location(self, product_id: int, city: str = "") -> dict:
         """Where a product is in stock: the warehouse and each store, optionally in one city."""
-        product = active_products().filter(pk=product_id).first()
+        product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
         inventory = product_inventory(product)
@@ -160,7 +146,7 @@ class ShopTools:
     ) -> dict:
         """Put a product in the cart; a product with colors or sizes needs them (one that comes
         in only one color or size gets it without asking)."""
-        product = active_products().filter(pk=product_id).first()
+        product = active_product(product_id)
         if product is not None:
             color = color or (product.colors[0] if len(product.colors) == 1 else "")
             size = size or (product.sizes[0] if len(product.sizes) == 1 else "")
@@ -179,11 +165,7 @@ class ShopTools:
         """Change a cart line's quantity (0 removes it), by line id or by product."""
         cart = self._cart()
         if item_id is None and product_id is not None:
-            item_id = (
-                cart.items.filter(variant__product_id=product_id)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            item_id = cart_queries.item_id_for_product(cart, product_id)
         if item_id is None:
             return {"error": "That isn't in your cart."}
         try:
@@ -226,7 +208,7 @@ class ShopTools:
 
     def order_status(self, order_number: str = "") -> dict:
         """Status and tracking of one of the shopper's orders (the latest when no number)."""
-        mine = orders.orders_of(self.user)
+        mine = order_queries.orders_of(self.user)
         order = (
             mine.filter(number__iexact=order_number.strip()).first()
             if order_number
@@ -255,7 +237,7 @@ class ShopTools:
         }
 
     def _own_order(self, order_number: str):
-        mine = orders.orders_of(self.user)
+        mine = order_queries.orders_of(self.user)
         return (
             mine.filter(number__iexact=order_number.strip()).first()
             if order_number
@@ -281,7 +263,7 @@ class ShopTools:
                 },
             }
         try:
-            order = orders.cancel(user=self.user, order_id=order.pk)
+            order = order_fulfilment.cancel(user=self.user, order_id=order.pk)
         except APIError as exc:
             return _refusal(exc)
         return {"cancelled": order.number, "refunded": f"{order.refunded_total:.2f}"}
@@ -309,7 +291,7 @@ class ShopTools:
                 },
             }
         try:
-            made = orders.request_return(
+            made = order_returns.request_return(
                 user=self.user,
                 order_id=order.pk,
                 reason=reason or "Returned through the assistant",
@@ -326,39 +308,50 @@ class ShopTools:
 
     def similar_products(self, product_id: int) -> dict:
         """Products like this one (same category, near its price) and ones that go with it."""
-        product = active_products().filter(pk=product_id).first()
+        product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
-        low, high = product.price * Decimal("0.7"), product.price * Decimal("1.3")
-        like = (
-            active_products()
-            .filter(category=product.category, price__range=(low, high), stock__gt=0)
-            .exclude(pk=product.pk)
-            .order_by("-rating", "id")[:3]
-        )
-        partners = COMPLEMENTS.get(product.category.name, [])
-        goes_with = (
-            active_products()
-            .filter(category__name__in=partners, stock__gt=0)
-            .order_by("-rating", "id")[:2]
-        )
-        return {"product": product.name, "products": [product_card(p) for p in [*like, *goes_with]]}
+        found = recommendations.similar_products(product)
+        return {"product": product.name, "products": [product_card(p) for p in found]}
 
     def as_langchain_tools(self) -> list[StructuredTool]:
-        names = [
-            "search_products",
-            "product_details",
-            "stock_by_location",
-            "show_cart",
-            "add_to_cart",
-            "update_cart_item",
-            "apply_coupon",
-            "remove_coupon",
-            "list_coupons",
-            "loyalty_status",
-            "order_status",
-            "cancel_order",
-            "start_return",
-            "similar_products",
-        ]
-        return [StructuredTool.from_function(getattr(self, name), name=name) for name in names]
+        return [tool.bind(self) for tool in TOOLS.values()]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One of the agent's tools: a ShopTools method, whose name is the tool's name (clients are
+    shown it), and how the offline brain words its result."""
+
+    method: Callable[..., dict]
+    reply: Callable[[dict], replies.Reply]
+
+    @property
+    def name(self) -> str:
+        return self.method.__name__
+
+    def bind(self, tools: ShopTools) -> StructuredTool:
+        # The shopper's method as the class has it now (a test may wrap it): looked up by name.
+        return StructuredTool.from_function(getattr(tools, self.name), name=self.name)
+
+
+# The agent's tools, in the order a model is offered them; each name is its method's name.
+TOOLS: dict[str, Tool] = {
+    tool.name: tool
+    for tool in [
+        Tool(ShopTools.search_products, replies.products_found),
+        Tool(ShopTools.product_details, replies.product_details),
+        Tool(ShopTools.stock_by_location, replies.stock_by_location),
+        Tool(ShopTools.show_cart, replies.cart),
+        Tool(ShopTools.add_to_cart, replies.added_to_cart),
+        Tool(ShopTools.update_cart_item, replies.cart),
+        Tool(ShopTools.apply_coupon, replies.coupon_applied),
+        Tool(ShopTools.remove_coupon, replies.coupon_removed),
+        Tool(ShopTools.list_coupons, replies.coupons),
+        Tool(ShopTools.loyalty_status, replies.loyalty_status),
+        Tool(ShopTools.order_status, replies.order_status),
+        Tool(ShopTools.cancel_order, replies.order_cancelled),
+        Tool(ShopTools.start_return, replies.return_started),
+        Tool(ShopTools.similar_products, replies.similar_products),
+    ]
+}

@@ -12,9 +12,8 @@ from accounts.models import User
 from core.errors import APIError
 from core.sql import add_returning
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
+from loyalty.rules import POINTS_PER_DOLLAR
 from loyalty.tiers import at_least, next_tier, tier_for
-
-POINTS_PER_DOLLAR = 100  # points redeemed per dollar off
 
 
 class CouponError(APIError):

@@ -1,11 +1,11 @@
-"""Staff admin for orders and returns. Every change goes through orders.services, as actions
-that work on many rows at once."""
+"""Staff admin for orders and returns. Every change goes through orders.fulfilment and
+orders.returns, as actions that work on many rows at once."""
 
 from django.contrib import admin, messages
 
 from core.admin import ReadOnlyInline
 from core.errors import APIError
-from orders import services
+from orders import fulfilment, returns
 from orders.models import Order, OrderItem, Return, ReturnItem, StatusChange
 
 
@@ -39,7 +39,7 @@ def _step_action(status: str, label: str):
             modeladmin,
             request,
             queryset,
-            lambda order: services.advance(order_id=order.pk, status=status, by=request.user),
+            lambda order: fulfilment.advance(order_id=order.pk, status=status, by=request.user),
             f"order(s) marked {label.lower()}",
         )
 
@@ -112,7 +112,7 @@ class ReturnAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda r: services.approve_return(return_id=r.pk, by=request.user),
+            lambda r: returns.approve_return(return_id=r.pk, by=request.user),
             "return(s) approved",
         )
 
@@ -122,7 +122,7 @@ class ReturnAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda r: services.receive_return(return_id=r.pk, by=request.user),
+            lambda r: returns.receive_return(return_id=r.pk, by=request.user),
             "return(s) refunded",
         )
 
@@ -132,7 +132,7 @@ class ReturnAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda r: services.reject_return(
+            lambda r: returns.reject_return(
                 return_id=r.pk, note="Rejected after inspection.", by=request.user
             ),
             "return(s) rejected",

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.pagination import PageParams, page_params
 from core.web import validated
-from orders import services
+from orders import fulfilment, placing, queries, returns
 from orders.serializers import (
     OrderSerializer,
     PlaceOrderSerializer,
@@ -47,7 +47,7 @@ class OrdersView(APIView):
     )
     def get(self, request):
         page = page_params(request.query_params)
-        orders = services.orders_of(request.user)
+        orders = queries.orders_of(request.user)
         count = orders.count()
         results = orders[page["offset"] : page["offset"] + page["limit"]]
         return Response(
@@ -59,7 +59,7 @@ class OrdersView(APIView):
     )
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()[:128] or None
-        placed = services.place_order(
+        placed = placing.place_order(
             user=request.user, idempotency_key=key, **validated(PlaceOrderSerializer, request)
         )
         response = Response(OrderSerializer(placed.order).data, status=status.HTTP_201_CREATED)
@@ -73,7 +73,7 @@ class OrderView(APIView):
 
     @extend_schema(responses=OrderSerializer)
     def get(self, request, order_id):
-        return Response(OrderSerializer(services.order_of(request.user, order_id)).data)
+        return Response(OrderSerializer(queries.order_of(request.user, order_id)).data)
 
 
 class TrackingView(APIView):
@@ -81,7 +81,7 @@ class TrackingView(APIView):
 
     @extend_schema(responses=TrackingSerializer)
     def get(self, request, order_id):
-        return Response(TrackingSerializer(services.order_of(request.user, order_id)).data)
+        return Response(TrackingSerializer(queries.order_of(request.user, order_id)).data)
 
 
 class CancelView(APIView):
@@ -89,8 +89,8 @@ class CancelView(APIView):
 
     @extend_schema(request=None, responses=OrderSerializer)
     def post(self, request, order_id):
-        services.cancel(user=request.user, order_id=order_id)
-        return Response(OrderSerializer(services.order_of(request.user, order_id)).data)
+        fulfilment.cancel(user=request.user, order_id=order_id)
+        return Response(OrderSerializer(queries.order_of(request.user, order_id)).data)
 
 
 class ReturnView(APIView):
@@ -99,7 +99,7 @@ class ReturnView(APIView):
     @extend_schema(request=ReturnRequestSerializer, responses={201: ReturnSerializer})
     def post(self, request, order_id):
         data = validated(ReturnRequestSerializer, request)
-        made = services.request_return(user=request.user, order_id=order_id, **data)
+        made = returns.request_return(user=request.user, order_id=order_id, **data)
         return Response(ReturnSerializer(made).data, status=status.HTTP_201_CREATED)
 
 
@@ -108,10 +108,10 @@ class StaffOrderStatusView(APIView):
 
     @extend_schema(request=StatusStepSerializer, responses=OrderSerializer)
     def post(self, request, order_id):
-        order = services.advance(
+        order = fulfilment.advance(
             order_id=order_id, by=request.user, **validated(StatusStepSerializer, request)
         )
-        return Response(OrderSerializer(services.order_of(order.user, order.pk)).data)
+        return Response(OrderSerializer(queries.order_of(order.user, order.pk)).data)
 
 
 class StaffReturnView(APIView):
@@ -121,11 +121,11 @@ class StaffReturnView(APIView):
     @extend_schema(request=None, responses=ReturnSerializer)
     def post(self, request, return_id):
         if self.action == "approve":
-            made = services.approve_return(return_id=return_id, by=request.user)
+            made = returns.approve_return(return_id=return_id, by=request.user)
         elif self.action == "receive":
-            made = services.receive_return(return_id=return_id, by=request.user)
+            made = returns.receive_return(return_id=return_id, by=request.user)
         else:
-            made = services.reject_return(
+            made = returns.reject_return(
                 return_id=return_id, by=request.user, **validated(RejectSerializer, request)
             )
         return Response(ReturnSerializer(made).data)

@@ -23,6 +23,14 @@ class Order(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         RETURNED = "returned", "Returned"
 
+    class PaymentStatus(models.TextChoices):
+        PENDING = "pending", "Pending"  # written, not yet authorized
+        SUCCEEDED = "succeeded", "Succeeded"
+        DECLINED = "declined", "Declined"
+        ERROR = "error", "Error"  # the gateway could not be reached and has no record of it
+        REFUNDED = "refunded", "Refunded"  # approved, but the order could not stand
+        EXPIRED = "expired", "Expired"  # never completed within the reservation window
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
@@ -45,7 +53,7 @@ class Order(models.Model):
         PaymentMethod, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     payment_label = models.CharField(max_length=100, blank=True)
-    payment_status = models.CharField(max_length=20, blank=True)
+    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, blank=True)
     payment_id = models.CharField(max_length=64, blank=True)
     transaction_id = models.CharField(max_length=64, blank=True)
     payment_message = models.CharField(max_length=200, blank=True)

@@ -1,4 +1,5 @@
-"""Storefront checkout and order pages. Thin: orders.services places, cancels and returns."""
+"""Storefront checkout and order pages. Thin: orders.placing places, orders.fulfilment cancels
+and orders.returns takes returns."""
 
 import uuid
 from datetime import timedelta
@@ -15,7 +16,8 @@ from accounts.models import Address, PaymentMethod
 from cart import services as cart_services
 from core.errors import APIError
 from core.web import attempt, submit_form
-from orders import services
+from orders import fulfilment, placing, queries, returns
+from orders.errors import OrderNotFound
 from orders.models import Order
 
 
@@ -67,7 +69,7 @@ def checkout(request):
             error, status = "Please check the details below.", 400
         else:
             try:
-                placed = services.place_order(
+                placed = placing.place_order(
                     user=request.user,
                     address_id=address_id,
                     payment_method_id=payment_method_id,
@@ -112,20 +114,20 @@ def history(request):
 @login_required
 def detail(request, order_id: int):
     try:
-        order = services.order_of(request.user, order_id)
-    except services.OrderNotFound:
+        order = queries.order_of(request.user, order_id)
+    except OrderNotFound:
         return render(request, "404.html", status=404)
     returnable = (
         order.status == Order.Status.DELIVERED
         and order.delivered_at is not None
-        and timezone.now() <= order.delivered_at + timedelta(days=services.RETURN_DAYS)
+        and timezone.now() <= order.delivered_at + timedelta(days=returns.RETURN_DAYS)
     )
     return render(
         request,
         "orders/detail.html",
         {
             "order": order,
-            "cancellable": order.status in services.CANCELLABLE,
+            "cancellable": order.status in fulfilment.CANCELLABLE,
             "returnable": returnable,
         },
     )
@@ -136,7 +138,7 @@ def detail(request, order_id: int):
 def cancel(request, order_id: int):
     attempt(
         request,
-        lambda: services.cancel(user=request.user, order_id=order_id),
+        lambda: fulfilment.cancel(user=request.user, order_id=order_id),
         "Your order is cancelled and refunded.",
     )
     return redirect("orders:detail", order_id=order_id)
@@ -156,7 +158,7 @@ def request_return(request, order_id: int):
     else:
         attempt(
             request,
-            lambda: services.request_return(
+            lambda: returns.request_return(
                 user=request.user, order_id=order_id, reason=reason, items=items
             ),
             "Return requested. We'll email you a label.",

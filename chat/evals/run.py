@@ -17,7 +17,8 @@ from chat.agent import build_agent, run
 from chat.evals.conversations import CONVERSATIONS
 from loyalty import services as loyalty
 from loyalty.demo import seed_loyalty
-from orders import services as orders
+from orders import fulfilment as order_fulfilment
+from orders import placing as order_placing
 
 REQUIRED_RATE = 0.9
 
@@ -60,10 +61,12 @@ def _shopper(number: int, setup: list[str]) -> User:
             quantity=1,
             color=variant.color,
         )
-        placed = orders.place_order(user=user, address_id=address.pk, payment_method_id=card.pk)
+        placed = order_placing.place_order(
+            user=user, address_id=address.pk, payment_method_id=card.pk
+        )
         if "delivered_order" in setup:
             for step in ("processing", "shipped", "out_for_delivery", "delivered"):
-                orders.advance(order_id=placed.order.pk, status=step)
+                order_fulfilment.advance(order_id=placed.order.pk, status=step)
     return user
 
 

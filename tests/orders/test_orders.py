@@ -9,7 +9,7 @@ from django.utils import timezone
 from catalog.models import StockLevel
 from loyalty import services as loyalty
 from loyalty.models import Coupon, LoyaltyAccount, PointsEntry
-from orders import services
+from orders import placing
 from orders.models import Order
 from tests.conftest import bearer_client
 from tests.orders.conftest import add_to_cart, card, place
@@ -178,7 +178,7 @@ def test_a_crash_before_payment_is_released_by_the_cleanup(
     user, socks, address, good_card, user_api
 ):
     add_to_cart(user_api, socks, 4)
-    order, _ = services._reserve(
+    order, _ = placing._reserve(
         user=user,
         address_id=address.pk,
         payment_method_id=good_card.pk,
@@ -187,9 +187,9 @@ def test_a_crash_before_payment_is_released_by_the_cleanup(
     )
     socks.refresh_from_db()
     assert socks.stock == 96
-    assert services.release_stale_orders(older_than_minutes=15) == 0
+    assert placing.release_stale_orders(older_than_minutes=15) == 0
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(minutes=16))
-    assert services.release_stale_orders(older_than_minutes=15) == 1
+    assert placing.release_stale_orders(older_than_minutes=15) == 1
     socks.refresh_from_db()
     order.refresh_from_db()
     assert socks.stock == 100 and order.status == "cancelled"

@@ -110,7 +110,7 @@ def test_a_decline_shows_the_reason_and_keeps_the_cart(shopper, socks, address, 
 def test_cancel_and_return_from_the_order_page(
     shopper, user, socks, address, good_card, django_user_model
 ):
-    from orders import services
+    from orders import fulfilment
 
     add(shopper, socks, 2)
     shopper.post(
@@ -130,7 +130,7 @@ def test_cancel_and_return_from_the_order_page(
     )
     second = Order.objects.exclude(pk=order.pk).get()
     for step in ("processing", "shipped", "out_for_delivery", "delivered"):
-        services.advance(order_id=second.pk, status=step)
+        fulfilment.advance(order_id=second.pk, status=step)
     page = shopper.get(f"/orders/{second.pk}/").content.decode()
     assert "Request a return" in page and "Cancel order" not in page
     item = second.items.get()

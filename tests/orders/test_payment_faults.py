@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from loyalty import services as loyalty
-from orders import services
+from orders import placing
 from orders.models import Order, Refund
 from tests.orders.conftest import add_to_cart, place
 
@@ -65,11 +65,9 @@ def test_an_unknown_outcome_holds_the_order_until_the_records_tell(
         == "request_in_progress"
     )
     age(order.pk)
-    assert (
-        services.release_stale_orders() == 0
-    )  # still unknown: neither cancelled nor charged twice
+    assert placing.release_stale_orders() == 0  # still unknown: neither cancelled nor charged twice
     gateway.records_down = False
-    assert services.release_stale_orders() == 1
+    assert placing.release_stale_orders() == 1
     order.refresh_from_db()
     assert order.status == "paid" and gateway.net_charged() == order.total
     assert (
@@ -85,15 +83,15 @@ def test_a_crash_after_approval_is_completed_by_the_cleanup(
     def crash(order, result):
         raise RuntimeError("process died")
 
-    monkeypatch.setattr(services, "_complete", crash)
+    monkeypatch.setattr(placing, "_complete", crash)
     with pytest.raises(RuntimeError):
-        services.place_order(user=user, address_id=address.pk, payment_method_id=good_card.pk)
+        placing.place_order(user=user, address_id=address.pk, payment_method_id=good_card.pk)
     monkeypatch.undo()
     order = Order.objects.get()
     assert order.status == "pending_payment" and gateway.net_charged() == order.total
     age(order.pk)
-    assert services.release_stale_orders() == 1
-    assert services.release_stale_orders() == 0  # a rerun (a worker killed mid-job) changes nothing
+    assert placing.release_stale_orders() == 1
+    assert placing.release_stale_orders() == 0  # a rerun (a worker killed mid-job) changes nothing
     order.refresh_from_db()
     socks.refresh_from_db()
     assert (order.status, order.points_earned, socks.stock) == ("paid", 50, 96)
@@ -108,15 +106,15 @@ def test_a_crash_after_approval_is_refunded_when_the_order_cannot_stand(
     add_to_cart(user_api, socks, 4)
     user_api.post("/api/loyalty/redeem-points", {"points": 200}, format="json")
     monkeypatch.setattr(
-        services, "_complete", lambda order, result: (_ for _ in ()).throw(RuntimeError("died"))
+        placing, "_complete", lambda order, result: (_ for _ in ()).throw(RuntimeError("died"))
     )
     with pytest.raises(RuntimeError):
-        services.place_order(user=user, address_id=address.pk, payment_method_id=good_card.pk)
+        placing.place_order(user=user, address_id=address.pk, payment_method_id=good_card.pk)
     monkeypatch.undo()
     loyalty.spend_points(user=user, points=200)  # spent elsewhere before the cleanup ran
     order = Order.objects.get()
     age(order.pk)
-    assert services.release_stale_orders() == 1
+    assert placing.release_stale_orders() == 1
     order.refresh_from_db()
     socks.refresh_from_db()
     assert (order.status, order.payment_status, socks.stock) == ("cancelled", "refunded", 100)
@@ -128,7 +126,7 @@ def test_an_order_never_paid_is_released_as_before(
     gateway, user, user_api, socks, address, good_card
 ):
     add_to_cart(user_api, socks, 4)
-    order, _ = services._reserve(
+    order, _ = placing._reserve(
         user=user,
         address_id=address.pk,
         payment_method_id=good_card.pk,
@@ -136,7 +134,7 @@ def test_an_order_never_paid_is_released_as_before(
         idempotency_key=None,
     )
     age(order.pk)
-    assert services.release_stale_orders() == 1
+    assert placing.release_stale_orders() == 1
     order.refresh_from_db()
     assert (
         order.status == "cancelled"

@@ -10,7 +10,7 @@ from cart import services as cart_services
 from catalog.models import Product, StockLevel
 from loyalty import services as loyalty
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
-from orders import services
+from orders import placing
 from orders.models import Order
 from tests.catalog import builders
 from tests.conftest import full_mode_only
@@ -45,15 +45,15 @@ def test_twenty_buyers_racing_for_five_units_buy_exactly_five():
     outcomes = together(
         [
             (
-                lambda u=u, a=a, m=m: services.place_order(
+                lambda u=u, a=a, m=m: placing.place_order(
                     user=u, address_id=a.pk, payment_method_id=m.pk
                 )
             )
             for u, a, m in buyers
         ]
     )
-    placed = [o for o in outcomes if isinstance(o, services.Placed)]
-    refused = [o for o in outcomes if not isinstance(o, services.Placed)]
+    placed = [o for o in outcomes if isinstance(o, placing.Placed)]
+    refused = [o for o in outcomes if not isinstance(o, placing.Placed)]
     assert len(placed) == 5, outcomes
     assert all(getattr(o, "code", "") == "insufficient_stock" for o in refused), refused
     assert list(
@@ -73,15 +73,15 @@ def test_a_single_use_coupon_raced_by_two_orders_is_used_once():
     outcomes = together(
         [
             (
-                lambda u=u, a=a, m=m: services.place_order(
+                lambda u=u, a=a, m=m: placing.place_order(
                     user=u, address_id=a.pk, payment_method_id=m.pk
                 )
             )
             for u, a, m in buyers
         ]
     )
-    assert sum(isinstance(o, services.Placed) for o in outcomes) == 1, outcomes
-    assert [getattr(o, "code", None) for o in outcomes if not isinstance(o, services.Placed)] == [
+    assert sum(isinstance(o, placing.Placed) for o in outcomes) == 1, outcomes
+    assert [getattr(o, "code", None) for o in outcomes if not isinstance(o, placing.Placed)] == [
         "coupon_used_up"
     ]
     assert Coupon.objects.get(code="ONLYONE").times_used == 1 == CouponRedemption.objects.count()
@@ -93,7 +93,7 @@ def test_one_key_sent_twice_at_once_makes_one_order_and_one_charge():
     user, address, method = buyer_with(item, quantity=2)
     outcomes = together(
         [
-            lambda: services.place_order(
+            lambda: placing.place_order(
                 user=user,
                 address_id=address.pk,
                 payment_method_id=method.pk,
@@ -115,13 +115,13 @@ def test_one_cart_submitted_twice_at_once_without_a_key_is_charged_once(gateway)
     user, address, method = buyer_with(item, quantity=3)
     outcomes = together(
         [
-            lambda: services.place_order(
+            lambda: placing.place_order(
                 user=user, address_id=address.pk, payment_method_id=method.pk
             )
             for _ in range(4)
         ]
     )
-    placed = [o for o in outcomes if isinstance(o, services.Placed)]
+    placed = [o for o in outcomes if isinstance(o, placing.Placed)]
     assert len(placed) == 1, outcomes
     # The others arrive while it is being paid for, or after the cart was emptied by it.
     assert {getattr(o, "code", None) for o in outcomes if o not in placed} <= {
@@ -142,7 +142,7 @@ def test_points_spent_elsewhere_while_an_order_is_paid_never_go_below_zero(gatew
         cart_services.redeem_points(cart=cart_services.cart_for(user=user), user=user, points=300)
         ordered, adjusted = together(
             [
-                lambda user=user, address=address, method=method: services.place_order(
+                lambda user=user, address=address, method=method: placing.place_order(
                     user=user, address_id=address.pk, payment_method_id=method.pk
                 ),
                 lambda user=user: loyalty.adjust_points(
@@ -158,7 +158,7 @@ def test_points_spent_elsewhere_while_an_order_is_paid_never_go_below_zero(gatew
         order = Order.objects.get(user=user)
         spent_on_order = -sum(entries.filter(kind="redeem").values_list("points", flat=True))
         if order.status == "paid":
-            assert isinstance(ordered, services.Placed) and spent_on_order == order.points_redeemed
+            assert isinstance(ordered, placing.Placed) and spent_on_order == order.points_redeemed
         else:  # refused or refunded: the points stay, the money comes back
             assert (
                 getattr(ordered, "code", None) == "insufficient_points" and spent_on_order == 0

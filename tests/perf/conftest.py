@@ -2,7 +2,7 @@ import pytest
 
 from accounts import services as accounts
 from cart import services as cart_services
-from orders import services as orders
+from orders import placing
 from tests.catalog import builders
 
 
@@ -51,6 +51,6 @@ def shopper(user, catalog):
     cart_services.add_item(
         cart=cart, product_id=catalog["court"].pk, quantity=1, color="White", size="8"
     )
-    order = orders.place_order(user=user, address_id=address.pk, payment_method_id=card.pk).order
+    order = placing.place_order(user=user, address_id=address.pk, payment_method_id=card.pk).order
     cart_services.add_item(cart=cart, product_id=catalog["headphones"].pk, quantity=2)
     return {"address": address, "card": card, "order": order}

@@ -119,7 +119,7 @@ async def test_the_heartbeat_pings_and_closes_a_silent_socket(goods, settings):
 
 
 async def test_order_updates_reach_their_owner_only(user, other_user, user_tokens):
-    from orders import services
+    from orders import fulfilment
     from orders.models import Order
 
     mine = socket(f"/ws/inventory/?token={user_tokens['access']}")
@@ -139,7 +139,7 @@ async def test_order_updates_reach_their_owner_only(user, other_user, user_token
             ship_country="US",
             number="ORD-T-1",
         )
-        services.advance(order_id=order.pk, status="processing", note="Picking")
+        fulfilment.advance(order_id=order.pk, status="processing", note="Picking")
         return order
 
     order = await paid_order_then_processing()

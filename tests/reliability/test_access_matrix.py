@@ -16,7 +16,7 @@ from accounts.tokens import issue_token_pair
 from cart import services as cart_services
 from catalog.models import StockLocation
 from config.asgi import application
-from orders import services as orders
+from orders import fulfilment, placing, returns
 from tests.catalog import builders
 from tests.conftest import bearer_client
 from tests.factories import UserFactory
@@ -49,15 +49,15 @@ def world(user) -> World:
         cart_services.add_item(
             cart=cart_services.cart_for(user=user), product_id=shelf.pk, quantity=2
         )
-        return orders.place_order(
+        return placing.place_order(
             user=user, address_id=address.pk, payment_method_id=method.pk
         ).order
 
     delivered = buy()
     for step in ("processing", "shipped", "out_for_delivery", "delivered"):
-        orders.advance(order_id=delivered.pk, status=step)
+        fulfilment.advance(order_id=delivered.pk, status=step)
     item = delivered.items.get()
-    requested = orders.request_return(
+    requested = returns.request_return(
         user=user,
         order_id=delivered.pk,
         reason="Too small",

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.tokens import issue_token_pair
+from cart import services as cart_services
 from cart.models import CartItem
 from config.asgi import application
 from loyalty.models import PointsEntry
-from orders import services as orders
+from orders import placing
 from orders.models import Order
 from tests.catalog import builders
 
@@ -67,10 +68,10 @@ def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(
     )
     user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json")
 
-    def lose_the_connection(order, cart):
+    def lose_the_connection(*, cart, variant_ids):
         raise CONNECTION_LOST
 
-    monkeypatch.setattr(orders, "_clear_cart", lose_the_connection)
+    monkeypatch.setattr(cart_services, "clear_ordered", lose_the_connection)
     body = {"address_id": address.pk, "payment_method_id": card.pk}
     assert_unavailable(user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1"))
     order = Order.objects.get()
@@ -81,7 +82,7 @@ def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(
     retry = user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
     assert retry.status_code == 409 and retry.json()["error"]["code"] == "request_in_progress"
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert orders.release_stale_orders() == 1
+    assert placing.release_stale_orders() == 1
     assert (
         user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1").json()[
             "status"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from cart import services as cart_services
 from catalog.models import Product
-from orders import services as orders
+from orders import placing
 from orders.models import Order
 from tests.catalog import builders
 from tests.conftest import full_mode_only
@@ -52,7 +52,7 @@ def sessions_waiting_for_a_lock() -> int:
 
 
 def test_a_worker_killed_mid_job_reruns_it_and_the_work_is_done_once(settings):
-    from orders.tasks import release_reservations
+    from orders.tasks import release_stale_orders
 
     builders.location()
     socks = builders.product("Wool Socks", price="12.50", variants=[("", "", 100)])
@@ -64,7 +64,7 @@ def test_a_worker_killed_mid_job_reruns_it_and_the_work_is_done_once(settings):
         user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
     )
     cart_services.add_item(cart=cart_services.cart_for(user=user), product_id=socks.pk, quantity=4)
-    order, _ = orders._reserve(
+    order, _ = placing._reserve(
         user=user,
         address_id=address.pk,
         payment_method_id=card.pk,
@@ -106,7 +106,7 @@ def test_a_worker_killed_mid_job_reruns_it_and_the_work_is_done_once(settings):
         with transaction.atomic():
             # Hold the order's row: the job blocks on it, mid-task, where the worker is killed.
             Order.objects.select_for_update().get(pk=order.pk)
-            release_reservations.delay()
+            release_stale_orders.delay()
             wait_for(sessions_waiting_for_a_lock, what="the job to reach the order")
             killed = worker_children(worker.pid)
             assert len(killed) == 1

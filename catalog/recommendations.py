@@ -1,0 +1,43 @@
+"""What to show beside a product: products like it and products that go with it."""
+
+from decimal import Decimal
+
+from catalog.models import Product
+from catalog.queries import active_products
+
+# What goes with what, by category name, for "what goes with it?".
+COMPLEMENTS = {
+    "Running Shoes": ["Running Shorts", "Water Bottles"],
+    "Trail Shoes": ["Backpacks", "Jackets"],
+    "Sneakers": ["T-Shirts", "Hoodies"],
+    "T-Shirts": ["Sneakers"],
+    "Hoodies": ["Sneakers", "Backpacks"],
+    "Jackets": ["Backpacks", "Trail Shoes"],
+    "Running Shorts": ["Running Shoes", "Smartwatches"],
+    "Headphones": ["Smartwatches", "Speakers"],
+    "Smartwatches": ["Running Shoes", "Headphones"],
+    "Laptops": ["Backpacks", "Headphones"],
+    "Speakers": ["Headphones"],
+    "Backpacks": ["Water Bottles", "Jackets"],
+    "Water Bottles": ["Backpacks"],
+}
+LIKE_IT, GOES_WITH = 3, 2
+NEAR_PRICE = (Decimal("0.7"), Decimal("1.3"))
+
+
+def similar_products(product: Product) -> list[Product]:
+    """Up to three products in stock of the same category and within 30% of its price, then
+    two in stock from the categories that go with it; best rated first in each."""
+    low, high = (product.price * share for share in NEAR_PRICE)
+    like = (
+        active_products()
+        .filter(category=product.category, price__range=(low, high), stock__gt=0)
+        .exclude(pk=product.pk)
+        .order_by("-rating", "id")[:LIKE_IT]
+    )
+    goes_with = (
+        active_products()
+        .filter(category__name__in=COMPLEMENTS.get(product.category.name, []), stock__gt=0)
+        .order_by("-rating", "id")[:GOES_WITH]
+    )
+    return [*like, *goes_with]

@@ -1,0 +1,385 @@
+"""Placing an order from the cart and paying for it; what happens after payment is in
+orders.fulfilment and orders.returns.
+
+Placing an order is three short steps, so that no lock is held while the gateway thinks:
+  1. one transaction: price the cart, reserve stock (catalog.stock), take the coupon, write the
+     order as pending_payment;
+  2. authorize the payment, outside any transaction;
+  3. one transaction: mark it paid, spend and earn points, clear the cart. A decline (or a
+     failure in 3) gives back the stock and the coupon and leaves cart and points as they were.
+A crash or a gateway timeout between the steps leaves a pending_payment order, which
+release_stale_orders() settles by the gateway's records: completed if it approved, else undone.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Address, PaymentMethod, User
+from cart import services as cart_services
+from cart.models import CheckoutSession
+from catalog import stock
+from core.errors import APIError
+from loyalty import rules as loyalty_rules
+from loyalty import services as loyalty
+from orders.errors import (
+    AddressNotFound,
+    CheckoutExpired,
+    NotAllowed,
+    PaymentDeclined,
+    PaymentMethodNotFound,
+    PaymentUnavailable,
+    RequestInProgress,
+)
+from orders.fulfilment import assign_tracking, record_history
+from orders.models import Allocation, Order, OrderItem, Refund
+from orders.payments import get_gateway
+from orders.queries import allocations_of, order_of
+
+log = structlog.get_logger(__name__)
+
+Status = Order.Status
+PaymentStatus = Order.PaymentStatus
+
+
+# Placing an order
+
+
+@dataclass
+class Placed:
+    order: Order
+    replayed: bool = False  # an earlier request with the same Idempotency-Key placed it
+
+
+def place_order(
+    *,
+    user: User,
+    address_id: int,
+    payment_method_id: int,
+    checkout_id=None,
+    idempotency_key: str | None = None,
+) -> Placed:
+    """The placed order, ready to show (items loaded); or an earlier one with the same key."""
+    try:
+        order, created = _reserve(
+            user=user,
+            address_id=address_id,
+            payment_method_id=payment_method_id,
+            checkout_id=checkout_id,
+            idempotency_key=idempotency_key,
+        )
+        if not created:
+            return _replay(user, order)
+    except IntegrityError:
+        # Another request with this key got there first, a moment ago.
+        earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return _replay(user, earlier)
+
+    try:
+        result = get_gateway().authorize(
+            amount=order.total,
+            currency=order.currency,
+            method=order.payment_method,
+            reference=_reference(order),
+        )
+    except Exception as exc:
+        # A timeout may hide an approval: the gateway's records say which.
+        log.exception("payment_gateway_failed", order_id=order.pk)
+        try:
+            result = get_gateway().find(reference=_reference(order))
+        except Exception:
+            log.exception("payment_outcome_unknown", order_id=order.pk)
+            raise PaymentUnavailable(
+                "We could not confirm your payment. If it went through, the order will be completed; "
+                "if not, nothing is charged and the items are released.",
+                code="payment_unconfirmed",
+            ) from exc
+        if result is None:
+            _abandon(
+                order,
+                note="The payment service could not be reached.",
+                payment_status=PaymentStatus.ERROR,
+            )
+            raise PaymentUnavailable() from exc
+    return Placed(_settle(order, result))
+
+
+def _reference(order: Order) -> str:
+    return f"order-{order.pk}"
+
+
+def _settle(order: Order, result) -> Order:
+    """The gateway's verdict applied: paid, or cancelled with stock and coupon back (and the
+    money back when it was taken but the order can't stand). Raises the refusal's APIError."""
+    if not result.succeeded:
+        _abandon(
+            order,
+            note=f"Payment declined: {result.message}",
+            payment_status=PaymentStatus.DECLINED,
+            payment_id=result.payment_id,
+            message=result.message,
+        )
+        raise PaymentDeclined(result.message, payment_id=result.payment_id)
+    try:
+        return _complete(order, result)
+    except APIError:
+        # Paid, but the order can't stand (points spent elsewhere, or it was released meanwhile).
+        refund = get_gateway().refund(
+            payment_id=result.payment_id, amount=order.total, reference=f"{_reference(order)}-void"
+        )
+        Refund.objects.create(
+            order=order, amount=order.total, refund_id=refund.refund_id, status=refund.status
+        )
+        _abandon(
+            order,
+            note="The order could not be completed; the payment was refunded.",
+            payment_status=PaymentStatus.REFUNDED,
+            payment_id=result.payment_id,
+            message=result.message,
+        )
+        raise
+
+
+def _replay(user: User, order: Order) -> Placed:
+    if order.status == Status.PENDING_PAYMENT:
+        raise RequestInProgress()
+    if order.payment_status == PaymentStatus.DECLINED:
+        raise PaymentDeclined(
+            order.payment_message or "The payment was declined.", payment_id=order.payment_id
+        )
+    if order.payment_status in (PaymentStatus.ERROR, PaymentStatus.REFUNDED) and not order.paid_at:
+        raise PaymentUnavailable()
+    return Placed(order_of(user, order.pk), replayed=True)
+
+
+@transaction.atomic
+def _reserve(
+    *, user, address_id, payment_method_id, checkout_id, idempotency_key
+) -> tuple[Order, bool]:
+    """The new pending order and True; or, when a request with the same key got the cart's
+    lock first, that request's order and False. The key is looked up only here, under the
+    cart's lock, where the answer can't change before this transaction ends."""
+    cart = cart_services.lock_for_checkout(user_id=user.pk)
+    if idempotency_key:
+        earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier, False
+    if cart is None:
+        raise cart_services.EmptyCart()
+    if Order.objects.filter(user=user, status=Status.PENDING_PAYMENT).exists():
+        # The cart is emptied only once its order is paid: until then the same cart sent again
+        # (a double click, no Idempotency-Key) would be charged again.
+        raise RequestInProgress(
+            "An order from your cart is still being paid for; retry in a moment."
+        )
+    priced = cart_services.priced_cart(cart, user=user, with_images=False)
+    try:
+        cart_services.check_buyable(priced=priced)
+    except cart_services.CartNeedsAttention as troubled:
+        # An order has always refused a troubled line as stock.reserve refuses a shortfall
+        # (same code and message; ``available`` a number), so its API answer stays as it was.
+        raise stock.InsufficientStock(
+            str(troubled.detail),
+            available=troubled.details["available"] or 0,
+            item_id=troubled.details["item_id"],
+        ) from None
+    if checkout_id:
+        checkout = CheckoutSession.objects.filter(pk=checkout_id, cart=cart).first()
+        if (
+            checkout is None
+            or checkout.expires_at < timezone.now()
+            or checkout.totals["total"] != f"{priced.totals.total:.2f}"
+        ):
+            raise CheckoutExpired()
+    address = Address.objects.owned_by(user).filter(pk=address_id).first()
+    if address is None:
+        raise AddressNotFound()
+    method = PaymentMethod.objects.owned_by(user).filter(pk=payment_method_id).first()
+    if method is None:
+        raise PaymentMethodNotFound()
+
+    totals = priced.totals
+    order = Order.objects.create(
+        user=user,
+        idempotency_key=idempotency_key or None,
+        ship_name=user.full_name or user.username,
+        ship_street=address.street,
+        ship_city=address.city,
+        ship_state=address.state,
+        ship_zip_code=address.zip_code,
+        ship_country=address.country,
+        payment_method=method,
+        payment_label=method.label,
+        payment_status=PaymentStatus.PENDING,
+        subtotal=totals.subtotal,
+        coupon_discount=totals.coupon_discount,
+        loyalty_discount=totals.loyalty_discount,
+        points_discount=totals.points_discount,
+        discount=totals.discount,
+        merchandise=totals.merchandise,
+        tax=totals.tax,
+        shipping=totals.shipping,
+        total=totals.total,
+        currency=totals.currency,
+        coupon=cart.coupon if totals.coupon_discount else None,
+        coupon_code=cart.coupon.code if totals.coupon_discount else "",
+        points_redeemed=totals.points_used,
+    )
+    items = OrderItem.objects.bulk_create(
+        [
+            OrderItem(
+                order=order,
+                variant=line.item.variant,
+                product_id=line.item.variant.product_id,
+                sku=line.item.variant.sku,
+                product_name=line.item.variant.product.name,
+                color=line.item.variant.color,
+                size=line.item.variant.size,
+                quantity=line.item.quantity,
+                price=line.unit_price,
+                subtotal=line.subtotal,
+            )
+            for line in priced.lines
+        ]
+    )
+    allocations = stock.reserve([(item.variant_id, item.quantity) for item in items])
+    _record_allocations(items, allocations)
+    if order.coupon_id:
+        loyalty.redeem_coupon(coupon=order.coupon, user=user, order_id=order.pk)
+    record_history(
+        order=order, status=Status.PENDING_PAYMENT, note="Order placed; awaiting payment."
+    )
+    _known_relations(order, items=items, returns=[])
+    return order, True
+
+
+def _known_relations(order: Order, **related: list) -> None:
+    """Give ``order`` the related rows this transaction has just written, as prefetch_related
+    would (a queryset with its results filled in), so that showing the new order reads
+    nothing back."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        known = getattr(order, name).all()
+        known._result_cache, known._prefetch_done = list(rows), True
+        cache[name] = known
+
+
+def _record_allocations(items: list[OrderItem], allocations: list[stock.Allocation]) -> None:
+    item_by_variant = {item.variant_id: item for item in items}
+    Allocation.objects.bulk_create(
+        [
+            Allocation(
+                item=item_by_variant[a.variant_id], location_id=a.location_id, quantity=a.quantity
+            )
+            for a in allocations
+        ]
+    )
+
+
+@transaction.atomic
+def _complete(order: Order, result) -> Order:
+    # The cart before the order, as in _reserve: the same lock order everywhere, or a retry
+    # holding the cart while it checks the order's Idempotency-Key could deadlock with us.
+    cart = cart_services.lock_for_checkout(user_id=order.user_id)
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status != Status.PENDING_PAYMENT:
+        if locked.payment_id == result.payment_id:
+            return locked  # settled already, by whoever got here first
+        raise NotAllowed(
+            "This order was released before its payment arrived.", status=locked.status
+        )
+    locked.user = order.user  # the request's, already loaded
+    if hasattr(
+        order, "_prefetched_objects_cache"
+    ):  # the items _reserve wrote, when it was this request
+        locked._prefetched_objects_cache = order._prefetched_objects_cache
+    order = locked
+    if order.points_redeemed:
+        loyalty.spend_points(
+            user=order.user,
+            points=order.points_redeemed,
+            order_id=order.pk,
+            reason="Used on this order",
+        )
+    earned = loyalty_rules.points_earned(merchandise=order.merchandise)
+    if earned:
+        loyalty.earn_points(
+            user=order.user, points=earned, order_id=order.pk, reason="Earned on this order"
+        )
+    now = timezone.now()
+    order.status = Status.PAID
+    order.paid_at = now
+    order.number = f"ORD-{now:%Y%m%d}-{order.pk:06d}"
+    order.payment_status, order.payment_id = PaymentStatus.SUCCEEDED, result.payment_id
+    order.transaction_id, order.payment_message = result.transaction_id, result.message
+    order.points_earned = earned
+    assign_tracking(order=order, paid_on=now.date())
+    order.save()
+    cart_services.clear_ordered(
+        cart=cart, variant_ids=[item.variant_id for item in order.items.all()]
+    )
+    record_history(
+        order=order, status=Status.PAID, note=f"Payment approved ({order.payment_label})."
+    )
+    return order
+
+
+@transaction.atomic
+def _abandon(
+    order: Order,
+    *,
+    note: str,
+    payment_status: PaymentStatus,
+    payment_id: str = "",
+    message: str = "",
+) -> None:
+    """An order that will not be paid: stock and coupon go back; it is kept, cancelled."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Status.PENDING_PAYMENT:
+        return
+    stock.release(allocations_of(order))
+    if order.coupon_id:
+        loyalty.release_coupon(coupon_id=order.coupon_id, user=order.user, order_id=order.pk)
+    order.status = Status.CANCELLED
+    order.payment_status = payment_status
+    order.payment_id = payment_id or order.payment_id
+    order.payment_message = message[:200]
+    order.save()
+    record_history(order=order, status=Status.CANCELLED, note=note)
+
+
+def release_stale_orders(*, older_than_minutes: int | None = None) -> int:
+    """Settle pending_payment orders older than the reservation window (a crash or timeout
+    mid-order) by the gateway's records: completed when it approved them, else cancelled.
+    Those whose outcome the gateway can't tell yet wait for the next run. Safe to rerun."""
+    minutes = (
+        settings.ORDER_RESERVATION_MINUTES if older_than_minutes is None else older_than_minutes
+    )
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    stale = Order.objects.filter(status=Status.PENDING_PAYMENT, created_at__lt=cutoff)
+    settled = 0
+    for order in stale:
+        try:
+            result = get_gateway().find(reference=_reference(order))
+        except Exception:
+            log.exception("stale_order_outcome_unknown", order_id=order.pk)
+            continue
+        if result is None:
+            _abandon(
+                order,
+                note="Payment was not completed in time; the items were released.",
+                payment_status=PaymentStatus.EXPIRED,
+            )
+        else:
+            try:
+                _settle(order, result)
+            except APIError:
+                pass  # declined, or refunded: cancelled either way
+        settled += 1
+    return settled
