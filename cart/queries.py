@@ -19,3 +19,9 @@ def item_id_described(cart: Cart, description: str) -> int | None:
         if all(word in words for word in wanted):
             return item.pk
     return None
+
+
+def only_item_id(cart: Cart) -> int | None:
+    """The id of the cart's line when it has exactly one."""
+    ids = list(cart.items.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None

@@ -25,19 +25,26 @@ LIKE_IT, GOES_WITH = 3, 2
 NEAR_PRICE = (Decimal("0.7"), Decimal("1.3"))
 
 
-def similar_products(product: Product) -> list[Product]:
-    """Up to three products in stock of the same category and within 30% of its price, then
-    two in stock from the categories that go with it; best rated first in each."""
+def like(product: Product, *, limit: int = LIKE_IT) -> list[Product]:
+    """Products in stock of the same category and within 30% of its price, best rated first."""
     low, high = (product.price * share for share in NEAR_PRICE)
-    like = (
+    return list(
         active_products()
         .filter(category=product.category, price__range=(low, high), stock__gt=0)
         .exclude(pk=product.pk)
-        .order_by("-rating", "id")[:LIKE_IT]
+        .order_by("-rating", "id")[:limit]
     )
-    goes_with = (
+
+
+def goes_with(product: Product, *, limit: int = GOES_WITH) -> list[Product]:
+    """Products in stock from the categories that go with its category, best rated first."""
+    return list(
         active_products()
         .filter(category__name__in=COMPLEMENTS.get(product.category.name, []), stock__gt=0)
-        .order_by("-rating", "id")[:GOES_WITH]
+        .order_by("-rating", "id")[:limit]
     )
-    return [*like, *goes_with]
+
+
+def similar_products(product: Product) -> list[Product]:
+    """Three products like it, then two that go with it."""
+    return [*like(product), *goes_with(product)]

@@ -1,6 +1,7 @@
-"""The default brain: a chat model of our own that plans tool calls from intents (no language
-model, no network, the same answer every time) and words the answer from the tools' results.
-It is a langchain-core chat model, so the agent graph is the same for it and for an LLM."""
+"""The default brain: a chat model of our own that reads the message (chat/understanding.py),
+decides on a tool call or an answer (chat/policy.py) and words the answer from the tools'
+results (chat/replies.py): no language model, no network, the same answer every time. It is a
+langchain-core chat model, so the agent graph is the same for it and for an LLM."""
 
 import json
 import uuid
@@ -18,7 +19,7 @@ from langchain_core.messages import (
 )
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from chat.intents import parse
+from chat import policy, understanding
 from chat.tools import TOOLS
 
 log = structlog.get_logger(__name__)
@@ -37,12 +38,6 @@ INSTRUCTIONS = (
     "starting with 'state:' lists what the conversation showed last."
 )
 
-CAPABILITIES = (
-    'I can find products ("trail shoes under $120 in blue"), tell you where they\'re in stock, '
-    'add them to your cart ("add the first one, size 9"), show your cart, apply coupons, '
-    "list your coupons, show your points and tier, and track your orders."
-)
-
 
 class OfflineShopModel(BaseChatModel):
     @property
@@ -55,19 +50,15 @@ class OfflineShopModel(BaseChatModel):
     def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
         last = messages[-1]
         if isinstance(last, ToolMessage):
-            message = answer(_results_since_question(messages))
+            results = _results_since_question(messages)
+            relaxed = policy.relax(results)
+            message = _tool_call(relaxed) if relaxed else answer(results)
         else:
-            intent = parse(str(last.content), _state(messages))
-            if intent.tool is None:
-                message = AIMessage(content=intent.args.get("reply") or CAPABILITIES)
-            else:
-                call = {
-                    "name": intent.tool,
-                    "args": intent.args,
-                    "id": f"call_{uuid.uuid4().hex[:12]}",
-                    "type": "tool_call",
-                }
-                message = AIMessage(content="", tool_calls=[call])
+            state = _state(messages)
+            expecting = (state.get("asking") or {}).get("missing", "")
+            reading = understanding.read(str(last.content), expecting=expecting)
+            decision = policy.decide(reading, state)
+            message = _tool_call(decision) if decision.tool else AIMessage(content=decision.reply)
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
@@ -127,9 +118,20 @@ def _results_since_question(messages) -> list[tuple[str, dict]]:
     return list(reversed(results))
 
 
+def _tool_call(decision: policy.Decision) -> AIMessage:
+    call = {
+        "name": decision.tool,
+        "args": decision.args,
+        "id": f"call_{uuid.uuid4().hex[:12]}",
+        "type": "tool_call",
+    }
+    return AIMessage(content="", tool_calls=[call])
+
+
 def answer(results: list[tuple[str, dict]]) -> AIMessage:
     tool, data = results[-1]
     extra: dict = {}
+    lead = policy.relaxed_lead(results)
     if "confirm" in data:
         text = data["confirm"]
     elif "error" in data:
@@ -140,4 +142,4 @@ def answer(results: list[tuple[str, dict]]) -> AIMessage:
         text, extra = TOOLS[tool].reply(data)
     else:
         text = "Done."
-    return AIMessage(content=text, additional_kwargs=extra)
+    return AIMessage(content=lead + text, additional_kwargs=extra)

@@ -65,8 +65,9 @@ class ChatConsumer(InventoryStream, LiveConsumer):
         send = async_to_sync(self.send_json)
         session = self.session
         session.refresh_from_db(fields=["state"])
-        state, steps, pending = session.state, [{"type": "user", "content": message}], {}
-        for kind, name, data in run(self.agent, message, state):
+        seen, steps, pending = session.state, [{"type": "user", "content": message}], {}
+        state = services.next_turn(seen)
+        for kind, name, data in run(self.agent, message, seen):
             now = timezone.now().isoformat()
             if kind == "tool_call":
                 pending[name] = data

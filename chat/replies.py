@@ -2,6 +2,11 @@
 which), each giving the answer's text and what the client shows beside it (products, cart)."""
 
 Reply = tuple[str, dict]
+SORTED = {
+    "price": ", cheapest first",
+    "-price": ", most expensive first",
+    "-rating": ", best rated first",
+}
 
 
 def products_found(data: dict) -> Reply:
@@ -12,17 +17,58 @@ def products_found(data: dict) -> Reply:
         f"{i}. {p['name']}: ${p['price']}, {p['stock_status'].replace('_', ' ')}"
         for i, p in enumerate(products, 1)
     ]
-    text = f"Here {'is' if len(products) == 1 else 'are'} {len(products)}:\n" + "\n".join(lines)
+    order = SORTED.get(data.get("sort", ""), "")
+    many = "is" if len(products) == 1 else "are"
+    text = f"Here {many} {len(products)}{order}:\n" + "\n".join(lines)
     return text, {"products": products}
 
 
 def product_details(data: dict) -> Reply:
-    options = ", ".join(filter(None, [", ".join(data["colors"]), ", ".join(data["sizes"])]))
-    text = f"{data['name']} by {data['brand']}, ${data['price']}. {data['description']} Options: {options or 'one style'}. {data['stock']} in stock."
+    options = []
+    if data["colors"]:
+        options.append(f"Colors: {', '.join(data['colors'])}.")
+    if data["sizes"]:
+        options.append(f"Sizes: {', '.join(data['sizes'])}.")
+    stores = "; ".join(f"{s['name']} ({s['city']}) {s['quantity']}" for s in data["stores"])
+    text = " ".join(
+        [
+            f"{data['name']} by {data['brand']}, ${data['price']}.",
+            data["description"],
+            *(options or ["One style only."]),
+            f"{data['stock']} in stock" + (f" (stores: {stores})." if stores else "."),
+        ]
+    )
     return text, {"products": [data]}
 
 
+def departments(data: dict) -> Reply:
+    shop = "; ".join(
+        f"{d['name']} ({', '.join(d['subcategories'])})" if d["subcategories"] else d["name"]
+        for d in data["departments"]
+    )
+    if not data["looking_for"]:
+        return f"We sell {shop}.", {"products": []}
+    nearest = f" The closest we have: {', '.join(data['nearest'])}." if data["nearest"] else ""
+    text = f"Sorry, we don't carry {data['looking_for']}.{nearest} We sell {shop}."
+    return text, {"products": []}
+
+
 def stock_by_location(data: dict) -> Reply:
+    if data.get("city") and len(data["stores"]) == 1:
+        store = data["stores"][0]
+        count = store["quantity"]
+        text = (
+            f"{data['product']}: {count} in stock at our {store['name']} in {store['city']} "
+            f"({data['warehouse']} more in our warehouse)."
+            if count
+            else f"{data['product']} is out of stock (0) at our {store['name']} in "
+            f"{store['city']}; {data['total_available']} available in all."
+        )
+        return text, {}
+    if data.get("city"):
+        return f"We have no store in {data['city']}. " + stock_by_location({**data, "city": ""})[
+            0
+        ], {}
     stores = (
         "; ".join(f"{s['name']} ({s['city']}): {s['quantity']}" for s in data["stores"])
         or "no store nearby has it"
@@ -51,6 +97,19 @@ def coupon_applied(data: dict) -> Reply:
 
 def coupon_removed(data: dict) -> Reply:
     return cart(data, "Coupon removed. ")
+
+
+def cart_cleared(data: dict) -> Reply:
+    return cart(data, "Done, I emptied your cart. ")
+
+
+def points_redeemed(data: dict) -> Reply:
+    dollars = data["points"] // 100
+    return cart(data, f"{data['points']} points (${dollars} off) will go towards this order. ")
+
+
+def points_removed(data: dict) -> Reply:
+    return cart(data, "Points removed from this order; they stay in your balance. ")
 
 
 def coupons(data: dict) -> Reply:
@@ -99,8 +158,11 @@ def return_started(data: dict) -> Reply:
 
 def similar_products(data: dict) -> Reply:
     names = "; ".join(f"{p['name']} (${p['price']})" for p in data["products"])
+    lead = {"like": "Like", "goes_with": "Goes well with"}.get(
+        data.get("kind", ""), "Like, or good with"
+    )
     text = (
-        f"Like {data['product']}, or good with it: {names}."
+        f"{lead} {data['product']}: {names}."
         if names
         else f"Nothing quite like {data['product']} in stock."
     )

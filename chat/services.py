@@ -51,27 +51,42 @@ def history(session: ChatSession) -> list[dict]:
     ]
 
 
+def next_turn(state: dict) -> dict:
+    """The state a turn starts keeping: a question the assistant asked (a yes/no, a missing
+    colour or size) is for the next message only, answered or not."""
+    return {key: value for key, value in state.items() if key not in ("pending", "asking")}
+
+
 def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
-    """What later messages may refer to: the products just shown, the product just handled,
-    and the color and size the shopper asked for."""
+    """What later messages may lean on, after a tool's result: the last search's constraints,
+    the products just shown, the product in hand and the options chosen for it, and a
+    question asked (confirm a cancel or return; a colour or size an addition lacks)."""
     state = dict(state)
-    state.pop("pending", None)  # a question not answered with yes is dropped
+    for question in ("pending", "asking"):
+        state.pop(question, None)
     if result.get("pending"):
         state["pending"] = result["pending"]
+    if tool == "search_products" and "error" not in result:
+        state["search"] = {k: v for k, v in args.items() if v not in (None, "")}
     if tool in ("search_products", "similar_products") and result.get("products") is not None:
         state["last_products"] = [p["id"] for p in result["products"]]
-    if tool == "search_products":
-        for option in ("color", "size"):
-            if args.get(option):
-                state[option] = args[option]
-            else:
-                state.pop(option, None)
-    if "product_id" in args and "error" not in result:
+        if len(result["products"]) == 1:
+            state["last_product"] = result["products"][0]["id"]
+        else:
+            state.pop("last_product", None)
+    if args.get("product_id") and "error" not in result:
         state["last_product"] = args["product_id"]
-    if tool == "add_to_cart" and "added" in result:
-        for option in ("color", "size"):
-            if result["added"].get(option):
-                state[option] = result["added"][option]
+    if tool == "add_to_cart":
+        missing = [f for f in ("color", "size") if f in result.get("fields", {})]
+        if missing:
+            state["asking"] = {"tool": tool, "args": args, "missing": missing[0]}
+        elif "added" in result:
+            state["last_product"] = args["product_id"]
+            state["options"] = {
+                option: result["added"][option]
+                for option in ("color", "size")
+                if result["added"].get(option)
+            }
     return state
 
 

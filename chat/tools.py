@@ -10,10 +10,11 @@ from langchain_core.tools import StructuredTool
 
 from cart import queries as cart_queries
 from cart import services as cart_services
+from catalog import queries as catalog_queries
 from catalog import recommendations
 from catalog.filters import find_products
 from catalog.models import Product
-from catalog.queries import active_product, product_inventory
+from catalog.queries import active_product
 from chat import replies
 from core.errors import APIError
 from loyalty import services as loyalty
@@ -69,8 +70,11 @@ class ShopTools:
         size: str = "",
         min_price: float | None = None,
         max_price: float | None = None,
+        sort: str = "",
     ) -> dict:
-        """Find products by free text, brand, category, color, size and price."""
+        """Find products by free text, brand, category (its subcategories too), color, size
+        and price; sort "price" (cheapest first), "-price" or "-rating" (best rated first)
+        lists what can be bought now in that order."""
         try:
             found = find_products(
                 query,
@@ -80,35 +84,65 @@ class ShopTools:
                 size=size,
                 min_price=min_price,
                 max_price=max_price,
+                ordering=sort,
                 limit=MAX_RESULTS,
             )
         except ValidationError as exc:
             return _refusal(exc)
+        filters = {
+            "query": query.strip(),
+            "brand": brand,
+            "category": category,
+            "color": color,
+            "size": size,
+            "min_price": min_price,
+            "max_price": max_price,
+            "sort": sort,
+        }
         return {
             "query": query.strip(),
+            "filters": filters,
+            "sort": sort,
             "count": len(found),
             "products": [product_card(p) for p in found],
         }
 
+    def shop_departments(self, looking_for: str = "") -> dict:
+        """What the shop sells, by department; with ``looking_for`` (something it may not
+        sell), the categories nearest to it."""
+        return {
+            "looking_for": looking_for,
+            "nearest": catalog_queries.nearest_categories(looking_for) if looking_for else [],
+            "departments": catalog_queries.departments(),
+        }
+
     def product_details(self, product_id: int) -> dict:
-        """Everything about one product: description, price, colors, sizes, stock."""
+        """Everything about one product: description, price, colors, sizes, stock in all and
+        in each store."""
         product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
-        return {**product_card(product), "description": product.description, "stock": product.stock}
+        inventory = catalog_queries.product_inventory(product)
+        return {
+            **product_card(product),
+            "description": product.description,
+            "stock": product.stock,
+            "stores": inventory["stores"],
+        }
 
     def stock_by_location(self, product_id: int, city: str = "") -> dict:
         """Where a product is in stock: the warehouse and each store, optionally in one city."""
         product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
-        inventory = product_inventory(product)
+        inventory = catalog_queries.product_inventory(product)
         stores = inventory["stores"]
         if city:
             stores = [s for s in stores if s["city"].lower() == city.lower()]
         return {
             "product": product.name,
             "product_id": product.pk,
+            "city": city,
             "warehouse": inventory["warehouse"]["quantity"],
             "stores": stores,
             "total_available": inventory["total_available"],
@@ -160,12 +194,21 @@ class ShopTools:
         return {"added": added, "cart": self.show_cart()}
 
     def update_cart_item(
-        self, quantity: int, item_id: int | None = None, product_id: int | None = None
+        self,
+        quantity: int,
+        item_id: int | None = None,
+        product_id: int | None = None,
+        description: str = "",
     ) -> dict:
-        """Change a cart line's quantity (0 removes it), by line id or by product."""
+        """Change a cart line's quantity (0 removes it): by line id, by product, or by words of
+        its brand, category or colour ("the hoodie"); with none, the cart's only line."""
         cart = self._cart()
         if item_id is None and product_id is not None:
             item_id = cart_queries.item_id_for_product(cart, product_id)
+        if item_id is None and description:
+            item_id = cart_queries.item_id_described(cart, description)
+        if item_id is None and product_id is None and not description:
+            item_id = cart_queries.only_item_id(cart)
         if item_id is None:
             return {"error": "That isn't in your cart."}
         try:
@@ -186,6 +229,29 @@ class ShopTools:
         """Take the coupon off the cart."""
         cart_services.remove_coupon(cart=self._cart())
         return {"cart": self.show_cart()}
+
+    def clear_cart(self) -> dict:
+        """Take everything out of the cart."""
+        removed = cart_services.clear(cart=self._cart())
+        return {"removed": removed, "cart": self.show_cart()}
+
+    def redeem_points(self, points: int | None = None) -> dict:
+        """Put points towards the cart (multiples of 100, 100 points = $1 off); without a
+        number, as many as the balance allows."""
+        if points is None:
+            points = loyalty.redeemable_points(self.user)
+            if not points:
+                return {"error": "You don't have enough points to redeem yet (100 at least)."}
+        try:
+            cart_services.redeem_points(cart=self._cart(), user=self.user, points=points)
+        except (ValidationError, APIError) as exc:
+            return _refusal(exc)
+        return {"points": points, "cart": self.show_cart()}
+
+    def remove_points(self) -> dict:
+        """Stop putting points towards the cart (they stay in the balance)."""
+        cart_services.redeem_points(cart=self._cart(), user=self.user, points=0)
+        return {"points": 0, "cart": self.show_cart()}
 
     # Loyalty and orders
 
@@ -306,13 +372,17 @@ class ShopTools:
             "refund_amount": f"{made.refund_amount:.2f}",
         }
 
-    def similar_products(self, product_id: int) -> dict:
-        """Products like this one (same category, near its price) and ones that go with it."""
+    def similar_products(self, product_id: int, kind: str = "") -> dict:
+        """Products like this one (same category, near its price) and ones that go with it;
+        kind "like" or "goes_with" for only one of those."""
         product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
-        found = recommendations.similar_products(product)
-        return {"product": product.name, "products": [product_card(p) for p in found]}
+        found = {
+            "like": lambda: recommendations.like(product, limit=MAX_RESULTS),
+            "goes_with": lambda: recommendations.goes_with(product, limit=MAX_RESULTS),
+        }.get(kind, lambda: recommendations.similar_products(product))()
+        return {"product": product.name, "kind": kind, "products": [product_card(p) for p in found]}
 
     def as_langchain_tools(self) -> list[StructuredTool]:
         return [tool.bind(self) for tool in TOOLS.values()]
@@ -340,6 +410,7 @@ TOOLS: dict[str, Tool] = {
     tool.name: tool
     for tool in [
         Tool(ShopTools.search_products, replies.products_found),
+        Tool(ShopTools.shop_departments, replies.departments),
         Tool(ShopTools.product_details, replies.product_details),
         Tool(ShopTools.stock_by_location, replies.stock_by_location),
         Tool(ShopTools.show_cart, replies.cart),
@@ -347,6 +418,9 @@ TOOLS: dict[str, Tool] = {
         Tool(ShopTools.update_cart_item, replies.cart),
         Tool(ShopTools.apply_coupon, replies.coupon_applied),
         Tool(ShopTools.remove_coupon, replies.coupon_removed),
+        Tool(ShopTools.clear_cart, replies.cart_cleared),
+        Tool(ShopTools.redeem_points, replies.points_redeemed),
+        Tool(ShopTools.remove_points, replies.points_removed),
         Tool(ShopTools.list_coupons, replies.coupons),
         Tool(ShopTools.loyalty_status, replies.loyalty_status),
         Tool(ShopTools.order_status, replies.order_status),

@@ -215,6 +215,12 @@ def check_redeemable(*, user: User, points: int) -> None:
         raise InsufficientPoints(f"You have {balance} points.", balance=balance)
 
 
+def redeemable_points(user: User) -> int:
+    """The most points the user can put towards a cart now: their balance in whole dollars."""
+    balance = account_for(user).points
+    return balance - balance % POINTS_PER_DOLLAR
+
+
 def profile(user: User) -> dict:
     account = account_for(user)
     tier = tier_for(account.lifetime_points)

@@ -70,21 +70,29 @@ def _shopper(number: int, setup: list[str]) -> User:
     return user
 
 
+def take_turn(agent, said: str, state: dict) -> tuple[dict, list, str, dict]:
+    """One shopper message through the agent as the chat socket runs it: the state after it,
+    the tool calls made, the answer and what came with it (products, cart)."""
+    calls, reply, extras = [], "", {}
+    seen, state = state, services.next_turn(state)
+    for kind, name, data in run(agent, said, seen):
+        if kind == "tool_call":
+            calls.append((name, data))
+        elif kind == "tool_result":
+            state = services.remember(
+                state, tool=name, args=calls[-1][1] if calls else {}, result=data
+            )
+        else:
+            reply, extras = name, data
+    return state, calls, reply, extras
+
+
 def run_conversation(number: int, conversation: dict) -> Outcome:
     outcome = Outcome(conversation["id"], conversation["intent"])
     user = _shopper(number, conversation["setup"])
     agent, state = build_agent(user), {}
     for turn in conversation["turns"]:
-        calls, reply = [], ""
-        for kind, name, data in run(agent, turn["say"], state):
-            if kind == "tool_call":
-                calls.append((name, data))
-            elif kind == "tool_result":
-                state = services.remember(
-                    state, tool=name, args=calls[-1][1] if calls else {}, result=data
-                )
-            else:
-                reply = name
+        state, calls, reply, _ = take_turn(agent, turn["say"], state)
         _check_turn(outcome, turn, calls, reply)
     _check_end(outcome, conversation["end"], user)
     return outcome

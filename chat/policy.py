@@ -1,0 +1,355 @@
+"""What the offline brain does with a message it has read (chat/understanding.py): call one of
+the shop's tools with the slots filled from the message and the conversation so far, or answer
+in words when no tool is needed (small talk, a refusal, a question back).
+
+The conversation's state (chat.services.remember keeps it) carries what later messages lean
+on: the last search's constraints, the products just shown and the one in hand, and the one
+question the assistant asked ("pending": a yes/no before cancelling or returning; "asking": a
+missing colour or size), which only the very next message can answer.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from chat.understanding import Reading
+
+# Below this the classifier is guessing; what the message names decides instead.
+CONFIDENT = 0.35
+SEARCH_SLOTS = ("query", "brand", "category", "color", "size", "min_price", "max_price", "sort")
+CONFIRMED = re.compile(
+    r"\b(yes|yeah|yep|i'?m sure|i am sure|go ahead|confirm(ed)?|do it|please do|definitely)\b"
+)
+
+CAPABILITIES = (
+    'I can find products ("trail shoes under $120 in blue", "cheapest Nike sneakers"), tell '
+    'you about one and where it\'s in stock, add it to your cart ("add the first one, size 9"), '
+    "change or remove what's in your cart, apply or remove a coupon, use your points, show your "
+    "tier, and track, cancel or return your orders."
+)
+GREETING = "Hi! I'm the shop's assistant. " + CAPABILITIES
+THANKS = "You're welcome! Anything else I can help you find?"
+OTHERS = (
+    "Sorry, I can only help with your own account: I can't look up, show or change another "
+    "person's orders, cart, points or details. Ask me about your own orders any time."
+)
+RULES = (
+    "Sorry, I can't change prices, points, tiers or the shop's rules, and I can't waive a "
+    "coupon's conditions. I can show you the coupons you can use now, or use your points."
+)
+GOES_WITH = re.compile(
+    r"\b(goes?|go|going|pairs?|match(es)?|wear|complete|accessor(y|ies)|complement|with it)\b"
+)
+NOTHING_PENDING = "Alright. What would you like to do next?"
+
+
+@dataclass
+class Decision:
+    tool: str | None = None
+    args: dict = field(default_factory=dict)
+    reply: str = ""
+
+
+def say(text: str) -> Decision:
+    return Decision(reply=text)
+
+
+def call(tool: str, **args) -> Decision:
+    return Decision(tool=tool, args={k: v for k, v in args.items() if v not in (None, "")})
+
+
+def decide(reading: Reading, state: dict) -> Decision:
+    intent = _intent(reading, state)
+    if decision := _answer_to_question(reading, intent, state):
+        return decision
+    handler = HANDLERS.get(intent, _search)
+    return handler(reading, state)
+
+
+def _intent(reading: Reading, state: dict) -> str:
+    intent = reading.intent
+    if reading.confidence < CONFIDENT:
+        if reading.products:
+            intent = "product_info"
+        elif reading.category or reading.brand or reading.color:
+            intent = "search"
+    if intent == "search" and reading.code and not (reading.category or reading.brand):
+        intent = "apply_coupon"  # "SAVE5 please": a code, not a product
+    if intent == "search" and reading.order_number:
+        intent = "order_status"
+    return intent
+
+
+def _answer_to_question(reading: Reading, intent: str, state: dict) -> Decision | None:
+    pending, asking = state.get("pending"), state.get("asking")
+    if pending and intent == "affirm":
+        return call(pending["tool"], **pending["args"])
+    if pending and intent == "deny":
+        return say("Alright, I left it as it is. Anything else?")
+    if asking and intent not in _OTHER_BUSINESS:
+        args = dict(asking["args"])
+        for slot in ("color", "size"):
+            if getattr(reading, slot):
+                args[slot] = getattr(reading, slot)
+        if reading.quantity and asking.get("missing") == "quantity":
+            args["quantity"] = reading.quantity
+        if args != asking["args"]:
+            return call(asking["tool"], **args)
+    if intent in ("affirm", "deny"):
+        return say(NOTHING_PENDING if intent == "affirm" else "Alright. Anything else?")
+    return None
+
+
+_OTHER_BUSINESS = {
+    "show_cart",
+    "order_status",
+    "cancel_order",
+    "start_return",
+    "loyalty_status",
+    "list_coupons",
+    "apply_coupon",
+    "remove_coupon",
+    "redeem_points",
+    "remove_points",
+    "greeting",
+    "thanks",
+    "capabilities",
+    "refuse_others",
+    "refuse_rules",
+    "departments",
+    "deny",
+}
+
+
+# The product a message is about
+
+
+def product_in_hand(reading: Reading, state: dict) -> int | None:
+    """The product named, else the one picked from the last list ("the second one"), else the
+    one the conversation is about ("it")."""
+    if reading.products:
+        return reading.products[0]
+    shown = state.get("last_products") or []
+    if reading.ordinal is not None and shown:
+        try:
+            return shown[reading.ordinal]
+        except IndexError:
+            return None
+    if state.get("last_product"):
+        return state["last_product"]
+    return shown[0] if shown and (reading.refers_back or len(shown) == 1) else None
+
+
+def _which_product(reading: Reading, state: dict, doing: str) -> Decision:
+    """No product in hand: search for what the message names, or ask."""
+    if reading.category or reading.brand or reading.shop_words:
+        return _search(reading, state)
+    return say(f"Which product would you like to {doing}? Name it, or search and pick one.")
+
+
+# Handlers, by intent
+
+
+def _search(reading: Reading, state: dict) -> Decision:
+    if reading.products and not (reading.sort or reading.max_price or reading.min_price):
+        return call("product_details", product_id=reading.products[0])
+    named = reading.category or reading.brand or reading.shop_words
+    if not named and reading.unknown:
+        return call("shop_departments", looking_for=" ".join(reading.unknown))
+    constraints = _constraints(reading, state)
+    if not any(constraints.values()):
+        return call("shop_departments")
+    return call("search_products", **constraints)
+
+
+def _constraints(reading: Reading, state: dict) -> dict:
+    """This search's constraints: the message's, on top of the last search's when the message
+    refines it (only a colour, size, price or order; or "what about Adidas instead")."""
+    previous = dict(state.get("search") or {})
+    said = {
+        "query": reading.search_text,
+        "brand": reading.brand,
+        "category": reading.category.name if reading.category else "",
+        "color": reading.color,
+        "size": reading.size,
+        "min_price": reading.min_price,
+        "max_price": reading.max_price,
+        "sort": reading.sort,
+    }
+    new_subject = reading.category or reading.search_text
+    if not previous or (new_subject and not reading.refines):
+        return said
+    merged = {**previous}
+    if reading.category and reading.category.name != previous.get("category"):
+        # Another kind of product: its brand, colour and size may not exist there.
+        merged = {k: previous.get(k) for k in ("min_price", "max_price", "sort")}
+    for slot, value in said.items():
+        if value not in (None, ""):
+            merged[slot] = value
+    if reading.search_text and not reading.category:
+        merged["query"] = reading.search_text
+    return {slot: merged.get(slot) for slot in SEARCH_SLOTS}
+
+
+def _product_info(reading: Reading, state: dict) -> Decision:
+    product = product_in_hand(reading, state)
+    if product is None:
+        return _which_product(reading, state, "know about")
+    return call("product_details", product_id=product)
+
+
+def _stock(reading: Reading, state: dict) -> Decision:
+    product = product_in_hand(reading, state)
+    if product is None:
+        return _which_product(reading, state, "check")
+    return call("stock_by_location", product_id=product, city=reading.city)
+
+
+def _add(reading: Reading, state: dict) -> Decision:
+    product = product_in_hand(reading, state)
+    if product is None:
+        return _which_product(reading, state, "add")
+    options = state.get("options", {}) if product == state.get("last_product") else {}
+    search = state.get("search") or {}
+    return call(
+        "add_to_cart",
+        product_id=product,
+        quantity=reading.quantity or 1,
+        color=reading.color or options.get("color") or search.get("color") or "",
+        size=reading.size or options.get("size") or search.get("size") or "",
+    )
+
+
+def _set_quantity(reading: Reading, state: dict) -> Decision:
+    if reading.quantity is None:
+        return say("How many would you like?")
+    product = reading.products[0] if reading.products else state.get("last_product")
+    return call(
+        "update_cart_item",
+        quantity=reading.quantity,
+        product_id=product,
+        description=_description(reading) if not reading.products else "",
+    )
+
+
+def _remove(reading: Reading, state: dict) -> Decision:
+    described = _description(reading)
+    product = reading.products[0] if reading.products else None
+    if product is None and not described:
+        product = product_in_hand(reading, state)
+    return call("update_cart_item", quantity=0, product_id=product, description=described)
+
+
+def _description(reading: Reading) -> str:
+    """How the message names a cart line without naming the product: "the hoodie"."""
+    parts = [reading.brand, reading.category.name if reading.category else "", reading.color]
+    return " ".join(p for p in parts if p)
+
+
+def _apply_coupon(reading: Reading, state: dict) -> Decision:
+    if not reading.code:
+        return call("list_coupons")
+    return call("apply_coupon", code=reading.code)
+
+
+def _redeem(reading: Reading, state: dict) -> Decision:
+    points = reading.points if isinstance(reading.points, int) else None
+    return call("redeem_points", points=points)
+
+
+def _order(tool: str):
+    def handle(reading: Reading, state: dict) -> Decision:
+        if tool == "order_status":
+            return call(tool, order_number=reading.order_number)
+        return call(
+            tool,
+            order_number=reading.order_number,
+            confirmed=bool(CONFIRMED.search(reading.text.lower())) or None,
+        )
+
+    return handle
+
+
+def _recommend(reading: Reading, state: dict) -> Decision:
+    product = product_in_hand(reading, state)
+    if product is None:
+        return _which_product(reading, state, "match")
+    text = reading.text.lower()
+    kind = (
+        "goes_with"
+        if GOES_WITH.search(text)
+        else "like"
+        if re.search(r"\b(similar|like|alternatives?|instead of|other options)\b", text)
+        else ""
+    )
+    return call("similar_products", product_id=product, kind=kind)
+
+
+HANDLERS = {
+    "search": _search,
+    "product_info": _product_info,
+    "stock": _stock,
+    "add_to_cart": _add,
+    "set_quantity": _set_quantity,
+    "remove_item": _remove,
+    "clear_cart": lambda r, s: call("clear_cart"),
+    "show_cart": lambda r, s: call("show_cart"),
+    "apply_coupon": _apply_coupon,
+    "remove_coupon": lambda r, s: call("remove_coupon"),
+    "list_coupons": lambda r, s: call("list_coupons"),
+    "redeem_points": _redeem,
+    "remove_points": lambda r, s: call("remove_points"),
+    "loyalty_status": lambda r, s: call("loyalty_status"),
+    "order_status": _order("order_status"),
+    "cancel_order": _order("cancel_order"),
+    "start_return": _order("start_return"),
+    "recommend": _recommend,
+    "departments": lambda r, s: call("shop_departments"),
+    "greeting": lambda r, s: say(GREETING),
+    "thanks": lambda r, s: say(THANKS),
+    "capabilities": lambda r, s: say(CAPABILITIES),
+    "refuse_others": lambda r, s: say(OTHERS),
+    "refuse_rules": lambda r, s: say(RULES),
+}
+
+
+# A search that found nothing is tried once more without its narrowest constraint.
+RELAX_ORDER = ("size", "color", "brand", "query", "min_price", "max_price")
+
+
+def relax(results: list[tuple[str, dict]]) -> Decision | None:
+    """The search to try after one that found nothing this turn, if any."""
+    tool, data = results[-1]
+    searches = [r for r in results if r[0] == "search_products"]
+    if tool != "search_products" or data.get("products") or len(searches) > 1:
+        return None
+    filters = {k: v for k, v in (data.get("filters") or {}).items() if v not in (None, "")}
+    if len(filters) < 2:
+        return None
+    for slot in RELAX_ORDER:
+        if slot in filters and (slot != "query" or "category" in filters):
+            dropped = {k: v for k, v in filters.items() if k != slot}
+            if slot == "max_price":
+                dropped["sort"] = "price"  # the nearest to the ceiling: the cheapest
+            return call("search_products", **dropped)
+    return None
+
+
+def relaxed_lead(results: list[tuple[str, dict]]) -> str:
+    """What the answer says first when the search was relaxed: what found nothing."""
+    searches = [data for tool, data in results if tool == "search_products"]
+    if len(searches) < 2 or not searches[-1].get("products"):
+        return ""
+    first, second = searches[0].get("filters", {}), searches[-1].get("filters", {})
+    gone = [slot for slot in RELAX_ORDER if first.get(slot) and not second.get(slot)]
+    if not gone:
+        return ""
+    what = {
+        "size": f"in size {first.get('size')}",
+        "color": f"in {first.get('color')}",
+        "brand": f"from {first.get('brand')}",
+        "query": f'matching "{first.get("query")}"',
+        "min_price": f"over ${first.get('min_price')}",
+        "max_price": f"under ${first.get('max_price')}",
+    }[gone[0]]
+    kind = first.get("category") or "products"
+    return f"We have no {kind} {what} right now. "
