@@ -198,6 +198,25 @@ def set_quantity(*, cart: Cart, item_id: int, quantity: int) -> CartItem | None:
 
 
 @transaction.atomic
+def change_options(*, cart: Cart, item_id: int, color: str = "", size: str = "") -> CartItem:
+    """Swap a line for the same product in another colour and/or size (the ones not given stay
+    as they were), keeping its quantity; merged into a line of that variant already there."""
+    _lock(cart)
+    item = cart.items.select_related("variant").filter(pk=item_id).first()
+    if item is None:
+        raise CartItemNotFound()
+    quantity, variant = item.quantity, item.variant
+    item.delete()
+    return add_item(
+        cart=cart,
+        product_id=variant.product_id,
+        quantity=quantity,
+        color=color or variant.color,
+        size=size or variant.size,
+    )
+
+
+@transaction.atomic
 def clear(*, cart: Cart) -> int:
     """Take every line out of the cart; how many there were."""
     _touch(cart)

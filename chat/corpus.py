@@ -136,6 +136,9 @@ TEMPLATES: dict[str, list[str]] = {
         "(ill|i ll|i will) (have|go with) ITEM( in COLOR| size SIZE|)",
         "(size SIZE|COLOR|in COLOR|in size SIZE|COLOR size SIZE|size SIZE in COLOR) and add it",
         "(can i|could i|can you) (add|buy|order|get) ITEM",
+        "i (want|need|like|love|ll take|ll have|ll buy) (ITEM|that|those|them)( please| thanks|)",
+        "(yes |yeah |ok |)(that one|this one|the ORD one|ITEM)( please| looks good|)",
+        "(and |or |)(that|it|this|this one|that one) in (COLOR|size SIZE|COLOR size SIZE)( too|)",
         "(add|buy) ITEM and (NUM|one) ITEM",
     ],
     "set_quantity": [
@@ -148,6 +151,20 @@ TEMPLATES: dict[str, list[str]] = {
         "(i only want|i just want|just) NUM( of (them|those|ITEM)| please|)",
         "(increase|reduce|decrease|lower|bump) (it|that|the quantity|ITEM) to NUM",
         "can i have NUM (instead|of those instead)",
+    ],
+    "change_options": [
+        (
+            "(change|switch|swap|make) (it|that|ITEM|the CATEGORY|my CATEGORY) (to|for|into) "
+            "(COLOR|size SIZE|a SIZE|an SIZE|SIZE|COLOR size SIZE)( instead|)"
+        ),
+        (
+            "(can i|could i|id rather|i d rather|i want to) (get|have|switch to|change to) "
+            "(the |a |)(COLOR|size SIZE|SIZE)( one|) instead( of the (COLOR|SIZE)|)"
+        ),
+        "(actually |)(i want|i need|give me) (it|ITEM|the CATEGORY) in (COLOR|size SIZE) instead",
+        "(wrong|different) (size|color|colour)( can you change it| please change it| for ITEM|)",
+        "(make|change) (it|that|the CATEGORY) (COLOR|size SIZE) (instead|please)",
+        "(exchange|swap) (the |my |)(CATEGORY|ITEM) for (a |)(size SIZE|SIZE|COLOR)( one|)",
     ],
     "remove_item": [
         "(remove|delete|drop|take out|take off|get rid of) ITEM( from (my|the) (cart|basket|bag)|)",

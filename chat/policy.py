@@ -16,8 +16,11 @@ from chat.understanding import Reading
 # Below this the classifier is guessing; what the message names decides instead.
 CONFIDENT = 0.35
 SEARCH_SLOTS = ("query", "brand", "category", "color", "size", "min_price", "max_price", "sort")
+# Said with a cancel or return request, the shopper has already answered "are you sure?".
 CONFIRMED = re.compile(
-    r"\b(yes|yeah|yep|i'?m sure|i am sure|go ahead|confirm(ed)?|do it|please do|definitely)\b"
+    r"\b(yes|yeah|yep|sure|certain|go ahead|confirm(ed)?|do it|please do|definitely|proceed|"
+    r"right away|no need to (ask|confirm|check)|(don'?t|do not|without) (ask|confirm|check)"
+    r"(ing)?)\b"
 )
 
 CAPABILITIES = (
@@ -231,6 +234,28 @@ def _set_quantity(reading: Reading, state: dict) -> Decision:
     )
 
 
+def _change_options(reading: Reading, state: dict) -> Decision:
+    if not (reading.color or reading.size):
+        return say("Which color or size would you like instead?")
+    product = reading.products[0] if reading.products else None
+    described = (
+        ""
+        if product
+        else " ".join(
+            p for p in [reading.brand, reading.category.name if reading.category else ""] if p
+        )
+    )
+    if product is None and not described:
+        product = state.get("last_product")
+    return call(
+        "change_cart_item",
+        color=reading.color,
+        size=reading.size,
+        product_id=product,
+        description=described,
+    )
+
+
 def _remove(reading: Reading, state: dict) -> Decision:
     described = _description(reading)
     product = reading.products[0] if reading.products else None
@@ -263,10 +288,15 @@ def _order(tool: str):
         return call(
             tool,
             order_number=reading.order_number,
-            confirmed=bool(CONFIRMED.search(reading.text.lower())) or None,
+            description=_description(reading) if tool == "start_return" else None,
+            confirmed=_confirmed(reading.text.lower()) or None,
         )
 
     return handle
+
+
+def _confirmed(text: str) -> bool:
+    return bool(CONFIRMED.search(text)) and not re.search(r"\bnot (sure|certain)\b", text)
 
 
 def _recommend(reading: Reading, state: dict) -> Decision:
@@ -290,6 +320,7 @@ HANDLERS = {
     "stock": _stock,
     "add_to_cart": _add,
     "set_quantity": _set_quantity,
+    "change_options": _change_options,
     "remove_item": _remove,
     "clear_cart": lambda r, s: call("clear_cart"),
     "show_cart": lambda r, s: call("show_cart"),

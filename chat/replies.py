@@ -99,6 +99,10 @@ def coupon_removed(data: dict) -> Reply:
     return cart(data, "Coupon removed. ")
 
 
+def cart_changed(data: dict) -> Reply:
+    return cart(data, "Changed. ")
+
+
 def cart_cleared(data: dict) -> Reply:
     return cart(data, "Done, I emptied your cart. ")
 

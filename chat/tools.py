@@ -16,11 +16,13 @@ from catalog.filters import find_products
 from catalog.models import Product
 from catalog.queries import active_product
 from chat import replies
+from chat.lexicon import words_of
 from core.errors import APIError
 from loyalty import services as loyalty
 from orders import fulfilment as order_fulfilment
 from orders import queries as order_queries
 from orders import returns as order_returns
+from orders.models import RETURN_DAYS, Order
 
 MAX_RESULTS = 5
 
@@ -41,6 +43,18 @@ def product_card(product: Product) -> dict:
         "image": images[0] if images else None,
         "url": f"/p/{product.slug}/",
     }
+
+
+def _no_order(number: str) -> dict:
+    if number:
+        return {"error": f"I can't find an order {number} among your orders."}
+    return {"error": "You have no orders yet."}
+
+
+def _described(item, description: str) -> bool:
+    """Whether an order line's product name and colour have every word of ``description``."""
+    words = set(words_of(f"{item.product_name} {item.color}"))
+    return all(word in words for word in words_of(description))
 
 
 def _refusal(exc: Exception) -> dict:
@@ -153,6 +167,16 @@ class ShopTools:
     def _cart(self):
         return cart_services.cart_for(user=self.user)
 
+    @staticmethod
+    def _line(cart, *, product_id: int | None, description: str) -> int | None:
+        if product_id is not None:
+            found = cart_queries.item_id_for_product(cart, product_id)
+            if found is not None:
+                return found
+        if description:
+            return cart_queries.item_id_described(cart, description)
+        return cart_queries.only_item_id(cart) if product_id is None else None
+
     def show_cart(self) -> dict:
         """The cart with its lines and totals."""
         priced = cart_services.priced_cart(self._cart(), user=self.user)
@@ -203,16 +227,32 @@ class ShopTools:
         """Change a cart line's quantity (0 removes it): by line id, by product, or by words of
         its brand, category or colour ("the hoodie"); with none, the cart's only line."""
         cart = self._cart()
-        if item_id is None and product_id is not None:
-            item_id = cart_queries.item_id_for_product(cart, product_id)
-        if item_id is None and description:
-            item_id = cart_queries.item_id_described(cart, description)
-        if item_id is None and product_id is None and not description:
-            item_id = cart_queries.only_item_id(cart)
+        if item_id is None:
+            item_id = self._line(cart, product_id=product_id, description=description)
         if item_id is None:
             return {"error": "That isn't in your cart."}
         try:
             cart_services.set_quantity(cart=cart, item_id=item_id, quantity=quantity)
+        except (ValidationError, APIError) as exc:
+            return _refusal(exc)
+        return {"cart": self.show_cart()}
+
+    def change_cart_item(
+        self,
+        color: str = "",
+        size: str = "",
+        product_id: int | None = None,
+        description: str = "",
+    ) -> dict:
+        """Switch a cart line to another color and/or size of the same product, keeping its
+        quantity: by product, or by words of its brand, category or colour; with none, the
+        cart's only line."""
+        cart = self._cart()
+        item_id = self._line(cart, product_id=product_id, description=description)
+        if item_id is None:
+            return {"error": "That isn't in your cart."}
+        try:
+            cart_services.change_options(cart=cart, item_id=item_id, color=color, size=size)
         except (ValidationError, APIError) as exc:
             return _refusal(exc)
         return {"cart": self.show_cart()}
@@ -274,18 +314,9 @@ class ShopTools:
 
     def order_status(self, order_number: str = "") -> dict:
         """Status and tracking of one of the shopper's orders (the latest when no number)."""
-        mine = order_queries.orders_of(self.user)
-        order = (
-            mine.filter(number__iexact=order_number.strip()).first()
-            if order_number
-            else mine.first()
-        )
+        order = self._own_order(order_number)
         if order is None:
-            return {
-                "error": f"You have no order {order_number}."
-                if order_number
-                else "You have no orders yet."
-            }
+            return _no_order(order_number)
         return {
             "order_id": order.pk,
             "order_number": order.number,
@@ -302,24 +333,18 @@ class ShopTools:
             ],
         }
 
-    def _own_order(self, order_number: str):
-        mine = order_queries.orders_of(self.user)
-        return (
-            mine.filter(number__iexact=order_number.strip()).first()
-            if order_number
-            else mine.first()
-        )
+    def _own_order(self, order_number: str, prefer=frozenset()):
+        return order_queries.order_for_shopper(self.user, number=order_number, prefer=prefer)
 
     def cancel_order(self, order_number: str = "", confirmed: bool = False) -> dict:
-        """Cancel an order that hasn't shipped (refund, restock). Asks first: call again with
-        confirmed=true once the shopper says yes."""
-        order = self._own_order(order_number)
+        """Cancel an order that hasn't shipped (refund, restock): the one numbered, else the
+        newest that can still be cancelled. Asks first: call again with confirmed=true once the
+        shopper says yes."""
+        order = self._own_order(order_number, prefer=order_fulfilment.CANCELLABLE)
         if order is None:
-            return {
-                "error": f"You have no order {order_number}."
-                if order_number
-                else "You have no orders yet."
-            }
+            return _no_order(order_number)
+        if refusal := order_fulfilment.why_not_cancellable(order):
+            return {"error": refusal, "order_number": order.number, "status": order.status}
         if not confirmed:
             return {
                 "confirm": f"Cancel order {order.number} (${order.total:.2f})? Say yes to confirm.",
@@ -335,25 +360,38 @@ class ShopTools:
         return {"cancelled": order.number, "refunded": f"{order.refunded_total:.2f}"}
 
     def start_return(
-        self, order_number: str = "", reason: str = "", confirmed: bool = False
+        self,
+        order_number: str = "",
+        reason: str = "",
+        description: str = "",
+        confirmed: bool = False,
     ) -> dict:
-        """Ask to return everything still returnable from a delivered order. Asks first."""
-        order = self._own_order(order_number)
+        """Ask to return a delivered order's items (the one numbered, else the newest
+        delivered): all of them, or those whose name or colour has every word of
+        ``description`` ("the hoodie"). Asks first."""
+        order = self._own_order(order_number, prefer={Order.Status.DELIVERED})
         if order is None:
-            return {
-                "error": f"You have no order {order_number}."
-                if order_number
-                else "You have no orders yet."
-            }
-        items = [
-            {"order_item_id": item.pk, "quantity": item.quantity} for item in order.items.all()
-        ]
+            return _no_order(order_number)
+        if refusal := order_returns.why_not_returnable(order):
+            return {"error": refusal, "order_number": order.number, "status": order.status}
+        chosen = [item for item in order.items.all() if _described(item, description)]
+        if not chosen:
+            names = ", ".join(item.product_name for item in order.items.all())
+            return {"error": f"Order {order.number} has no {description}; it has {names}."}
+        items = [{"order_item_id": item.pk, "quantity": item.quantity} for item in chosen]
+        what = "all items" if len(chosen) == len(order.items.all()) else chosen[0].product_name
         if not confirmed:
             return {
-                "confirm": f"Return all items of order {order.number}? Say yes to confirm.",
+                "confirm": f"Return {what} of order {order.number}? Returns are accepted within "
+                f"{RETURN_DAYS} days of delivery, refunded once they reach us. Say yes to confirm.",
                 "pending": {
                     "tool": "start_return",
-                    "args": {"order_number": order.number, "reason": reason, "confirmed": True},
+                    "args": {
+                        "order_number": order.number,
+                        "reason": reason,
+                        "description": description,
+                        "confirmed": True,
+                    },
                 },
             }
         try:
@@ -416,6 +454,7 @@ TOOLS: dict[str, Tool] = {
         Tool(ShopTools.show_cart, replies.cart),
         Tool(ShopTools.add_to_cart, replies.added_to_cart),
         Tool(ShopTools.update_cart_item, replies.cart),
+        Tool(ShopTools.change_cart_item, replies.cart_changed),
         Tool(ShopTools.apply_coupon, replies.coupon_applied),
         Tool(ShopTools.remove_coupon, replies.coupon_removed),
         Tool(ShopTools.clear_cart, replies.cart_cleared),

@@ -86,14 +86,16 @@ SORTS = [
     (r"\b(high to low|descending)\b", "-price"),
 ]
 MONEY = r"\$?\s?(\d+(?:[.,]\d{1,2})?)\s?(?:dollars|bucks|usd|\$)?"
+# After a cue that also goes with quantities ("up to 5"), a number is money only when said so.
+MONEY_SAID = r"(?:\$\s?(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s?(?:dollars|bucks|usd))"
 PRICE_PATTERNS = [
     (rf"\bbetween {MONEY} (?:and|to|-) {MONEY}", ("min_price", "max_price")),
     (rf"\bfrom {MONEY} to {MONEY}", ("min_price", "max_price")),
     (r"\$(\d+(?:\.\d{1,2})?)\s?-\s?\$?(\d+(?:\.\d{1,2})?)", ("min_price", "max_price")),
     (
         (
-            rf"\b(?:under|below|less than|cheaper than|up to|max(?:imum)?|at most|no more than|"
-            rf"within|not more than|lower than|<)\s?{MONEY}"
+            rf"\b(?:under|below|less than|cheaper than|lower than|<)\s?{MONEY}"
+            rf"|\b(?:up to|max(?:imum)?|at most|no more than|within|not more than)\s?{MONEY_SAID}"
         ),
         ("max_price",),
     ),
@@ -164,7 +166,8 @@ def ground(text: str, lex: Lexicon, *, expecting: str = "") -> Reading:
         if re.search(pattern, lowered):
             reading.sort = reading.sort or sort
     for phrase, size in SIZE_WORDS.items():
-        if re.search(rf"\b{phrase}\b", lowered) and size in lex.sizes and not reading.size:
+        said = re.search(rf"(?<!too )\b{phrase}\b", lowered)
+        if said and size in lex.sizes and not reading.size:
             reading.size = lex.sizes[size]
             lowered = re.sub(rf"\b{phrase}\b", " SIZE ", lowered)
     reading.refers_back = bool(re.search(r"\b(it|that|this|them|those|these|one|ones)\b", lowered))

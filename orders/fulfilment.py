@@ -14,7 +14,7 @@ from catalog import stock
 from core.realtime import send_to_user
 from loyalty import services as loyalty
 from orders.errors import InvalidTransition, NotAllowed, OrderNotFound
-from orders.models import Order, Refund, StatusChange
+from orders.models import RETURN_DAYS, Order, Refund, StatusChange
 from orders.payments import get_gateway
 from orders.queries import allocations_of
 
@@ -92,6 +92,25 @@ def advance(*, order_id: int, status: str, note: str = "", by: User | None = Non
     order.save(update_fields=["status", "delivered_at"])
     record_history(order=order, status=status, note=note, by=by)
     return order
+
+
+def why_not_cancellable(order: Order) -> str | None:
+    """Why the order can't be cancelled any more, in words for its owner; None when it can."""
+    if order.status in CANCELLABLE:
+        return None
+    if order.status == Status.CANCELLED:
+        return f"Order {order.number} is already cancelled."
+    if order.status == Status.DELIVERED:
+        return (
+            f"Order {order.number} was delivered, so it can't be cancelled; you can return it "
+            f"within {RETURN_DAYS} days of delivery instead."
+        )
+    if order.status in (Status.SHIPPED, Status.OUT_FOR_DELIVERY):
+        return (
+            f"Order {order.number} has already shipped, so it can't be cancelled. Once it's "
+            f"delivered you can return it within {RETURN_DAYS} days."
+        )
+    return f"Order {order.number} is {order.get_status_display().lower()} and can't be cancelled."
 
 
 @transaction.atomic

@@ -12,6 +12,9 @@ from loyalty.models import Coupon
 MONEY = dict(max_digits=10, decimal_places=2, default=Decimal("0.00"))
 
 
+RETURN_DAYS = 30  # a delivered order may be returned this many days after delivery
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Awaiting payment"

@@ -12,6 +12,15 @@ def orders_of(user: User):
     return Order.objects.filter(user=user).prefetch_related("items", "history", "returns")
 
 
+def order_for_shopper(user: User, *, number: str = "", prefer: set[str] = frozenset()):
+    """The user's order with this number (any case), else their newest order in a ``prefer``
+    status, else their newest; None when there is none."""
+    mine = orders_of(user)
+    if number:
+        return mine.filter(number__iexact=number.strip()).first()
+    return mine.filter(status__in=prefer).first() or mine.first()
+
+
 def order_of(user: User, order_id) -> Order:
     """One of the user's orders, as orders_of loads it; OrderNotFound when it isn't theirs."""
     order = orders_of(user).filter(pk=order_id).first()

@@ -17,11 +17,10 @@ from loyalty import rules as loyalty_rules
 from loyalty import services as loyalty
 from orders.errors import InvalidTransition, NotAllowed, OrderNotFound
 from orders.fulfilment import record_history
-from orders.models import Order, Refund, Return, ReturnItem
+from orders.models import RETURN_DAYS, Order, Refund, Return, ReturnItem
 from orders.payments import get_gateway
 
 Status = Order.Status
-RETURN_DAYS = 30
 
 
 def _returned_so_far(order: Order, *, exclude: Return | None = None) -> dict[int, int]:
@@ -35,6 +34,22 @@ def _returned_so_far(order: Order, *, exclude: Return | None = None) -> dict[int
     )
 
 
+def why_not_returnable(order: Order) -> str | None:
+    """Why the order can't be returned, in words for its owner; None when it can."""
+    if order.status != Status.DELIVERED or order.delivered_at is None:
+        return (
+            f"Order {order.number} hasn't been delivered yet (it's "
+            f"{order.get_status_display().lower()}); once it's delivered you can return it "
+            f"within {RETURN_DAYS} days."
+        )
+    if timezone.now() > order.delivered_at + timedelta(days=RETURN_DAYS):
+        return (
+            f"Order {order.number} was delivered on {order.delivered_at:%B %-d}; returns are "
+            f"accepted within {RETURN_DAYS} days of delivery."
+        )
+    return None
+
+
 @transaction.atomic
 def request_return(*, user: User, order_id: int, reason: str, items: list[dict]) -> Return:
     order = Order.objects.select_for_update().filter(pk=order_id, user=user).first()
@@ -42,7 +57,7 @@ def request_return(*, user: User, order_id: int, reason: str, items: list[dict])
         raise OrderNotFound()
     if order.status != Status.DELIVERED or order.delivered_at is None:
         raise NotAllowed("Only delivered orders can be returned.", status=order.status)
-    if timezone.now() > order.delivered_at + timedelta(days=RETURN_DAYS):
+    if why_not_returnable(order):
         raise NotAllowed(f"Returns are accepted within {RETURN_DAYS} days of delivery.")
     bought = {item.pk: item for item in order.items.all()}
     already = _returned_so_far(order)

@@ -2,12 +2,10 @@
 and orders.returns takes returns."""
 
 import uuid
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import services as account_services
@@ -117,11 +115,7 @@ def detail(request, order_id: int):
         order = queries.order_of(request.user, order_id)
     except OrderNotFound:
         return render(request, "404.html", status=404)
-    returnable = (
-        order.status == Order.Status.DELIVERED
-        and order.delivered_at is not None
-        and timezone.now() <= order.delivered_at + timedelta(days=returns.RETURN_DAYS)
-    )
+    returnable = returns.why_not_returnable(order) is None
     return render(
         request,
         "orders/detail.html",

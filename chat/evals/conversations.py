@@ -2,7 +2,8 @@
 agent must call with the arguments it must pass, facts the reply must hold, and the state the
 conversation must end in. `make agent-eval` runs them and prints the success rate per intent.
 
-A turn: say, tool (None: no tool), args (a subset that must match), reply (substrings, any case;
+A turn: say, tool (None: no tool), args (a subset that must match: the slots as grounded in the
+shop's data, so "runing shoos" is the category Running Shoes), reply (substrings, any case;
 "a|b" accepts either, e.g. "added|only" where stock may run short).
 Searches name a color where a product's colors would otherwise be asked for, so that the
 conversation holds whichever engine ranks the catalog (PostgreSQL or SQLite).
@@ -31,16 +32,17 @@ def say(text, tool=None, args=None, reply=()):
 
 # Search: free text with typos, brands, categories, prices, colors, sizes
 convo(
-    "search", [say("runing shoos", "search_products", {"query": "runing shoos"}, ["running shoes"])]
+    "search",
+    [say("runing shoos", "search_products", {"category": "Running Shoes"}, ["running shoes"])],
 )
-convo("search", [say("adidsa", "search_products", {"query": "adidsa"}, ["adidas"])])
+convo("search", [say("adidsa", "search_products", {"brand": "Adidas"}, ["adidas"])])
 convo(
     "search",
     [
         say(
             "hedphones under $200",
             "search_products",
-            {"query": "hedphones", "max_price": 200.0},
+            {"category": "Headphones", "max_price": 200.0},
             ["headphones"],
         )
     ],
@@ -60,21 +62,31 @@ convo("search", [say("black trail shoes", "search_products", {"color": "Black"},
 convo(
     "search", [say("running shoes in size 9", "search_products", {"size": "9"}, ["running shoes"])]
 )
-convo("search", [say("lapptop", "search_products", {"query": "lapptop"}, ["laptop"])])
+convo("search", [say("lapptop", "search_products", {"category": "Laptops"}, ["laptop"])])
 convo(
     "search",
-    [say("do you have a backpack?", "search_products", {"query": "backpack"}, ["backpack"])],
+    [say("do you have a backpack?", "search_products", {"category": "Backpacks"}, ["backpack"])],
 )
 convo(
     "search", [say("smartwach over $300", "search_products", {"min_price": 300.0}, ["smartwatch"])]
 )
-convo("search", [say("nike t-shirt", "search_products", {"query": "nike t-shirt"}, ["t-shirt"])])
+convo(
+    "search",
+    [
+        say(
+            "nike t-shirt",
+            "search_products",
+            {"brand": "Nike", "category": "T-Shirts"},
+            ["t-shirt"],
+        )
+    ],
+)
 convo("search", [say("water botle", "search_products", {}, ["water bottle"])])
 convo(
     "search",
     [say("navy hoodie size m", "search_products", {"color": "Navy", "size": "M"}, ["hoodie"])],
 )
-convo("search", [say("zzqqxx", "search_products", {}, ["found nothing"])])
+convo("search", [say("zzqqxx", "shop_departments", {}, ["don't carry"])])
 
 # Details, stock, similar
 convo(
@@ -128,7 +140,7 @@ convo(
     "similar",
     [
         say("laptop", "search_products"),
-        say("what goes with the first one?", "similar_products", {}, ["good with it"]),
+        say("what goes with the first one?", "similar_products", {}, ["goes well with"]),
     ],
 )
 
