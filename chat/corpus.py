@@ -273,11 +273,20 @@ TEMPLATES: dict[str, list[str]] = {
         "(track|status|where is) ORDERNO",
         "(has|did) (my |)(order|package|ORDERNO) (shipped|arrive|been delivered|go out)",
         "when (will|does) (my |)(order|package|ORDERNO|it) (arrive|get here|be delivered|ship)",
-        "(show|list) (me |)my (orders|order history|past orders|recent orders|purchases)",
-        "(my orders|order history|my purchases|what did i order|what have i ordered)",
         "(whats|what is) the tracking number( for ORDERNO| of my order|)",
         "order ORDERNO",
         "(did you|have you) (ship|send) (my order|ORDERNO|it)( yet|)",
+    ],
+    "order_history": [
+        (
+            "(show|list|see|view) (me |)(all |)my (orders|order history|past orders|recent orders|"
+            "purchases|previous orders)"
+        ),
+        "(my orders|order history|my purchases|what did i (order|buy)|what have i (ordered|bought))",
+        "how many orders (do i have|have i (placed|made))",
+        "(have i|did i) (ordered|order|bought|buy) anything( before| yet|)",
+        "(what|which) orders do i have",
+        "(do i have|have i got) any (orders|open orders|past orders)",
     ],
     "cancel_order": [
         (
@@ -420,6 +429,14 @@ TEMPLATES: dict[str, list[str]] = {
         "(can you |)(apply|give me) (the |a |)(staff|employee|secret|special) discount",
         "(just |)(let me|let me use|allow) CODE (anyway|even though|without)",
         "(remove|waive|skip) the (tax|shipping|delivery fee)",
+        (
+            "(make|give me|can i get|i want) (it|this|everything|my order|ITEM|a) PERCENT (off|discount)"
+            "( please| for me|)"
+        ),
+        (
+            "(can you |)(reset|change|give me|tell me|show me) (the |my |an |)(admin|staff|other)"
+            " (password|account|access|login)"
+        ),
     ],
 }
 

@@ -105,6 +105,7 @@ def _answer_to_question(reading: Reading, intent: str, state: dict) -> Decision 
 _OTHER_BUSINESS = {
     "show_cart",
     "order_status",
+    "order_history",
     "cancel_order",
     "start_return",
     "loyalty_status",
@@ -156,8 +157,8 @@ def _search(reading: Reading, state: dict) -> Decision:
     if reading.products and not (reading.sort or reading.max_price or reading.min_price):
         return call("product_details", product_id=reading.products[0])
     named = reading.category or reading.brand or reading.shop_words
-    if not named and reading.unknown:
-        return call("shop_departments", looking_for=" ".join(reading.unknown))
+    if not named and (reading.wanted or reading.unknown):
+        return call("shop_departments", looking_for=" ".join(reading.wanted or reading.unknown))
     constraints = _constraints(reading, state)
     if not any(constraints.values()):
         return call("shop_departments")
@@ -331,10 +332,11 @@ HANDLERS = {
     "remove_points": lambda r, s: call("remove_points"),
     "loyalty_status": lambda r, s: call("loyalty_status"),
     "order_status": _order("order_status"),
+    "order_history": lambda r, s: call("list_orders"),
     "cancel_order": _order("cancel_order"),
     "start_return": _order("start_return"),
     "recommend": _recommend,
-    "departments": lambda r, s: call("shop_departments"),
+    "departments": lambda r, s: _search(r, s) if r.wanted else call("shop_departments"),
     "greeting": lambda r, s: say(GREETING),
     "thanks": lambda r, s: say(THANKS),
     "capabilities": lambda r, s: say(CAPABILITIES),

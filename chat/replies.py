@@ -138,6 +138,19 @@ def loyalty_status(data: dict) -> Reply:
     )
 
 
+def orders(data: dict) -> Reply:
+    found = data["orders"]
+    if not found:
+        return "You have no orders yet.", {}
+    lines = [
+        f"{o['order_number']} ({o['placed']}): {o['status'].replace('_', ' ')}, ${o['total']}: "
+        f"{', '.join(o['items'])}"
+        for o in found
+    ]
+    many = "one order" if len(found) == 1 else f"{len(found)} orders"
+    return f"You have {many}:\n" + "\n".join(lines), {}
+
+
 def order_status(data: dict) -> Reply:
     eta = f", expected {data['estimated_delivery']}" if data["estimated_delivery"] else ""
     return (

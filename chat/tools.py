@@ -333,6 +333,24 @@ class ShopTools:
             ],
         }
 
+    def list_orders(self) -> dict:
+        """The shopper's orders, newest first: number, status, total and items."""
+        orders = order_queries.orders_of(self.user)[:10]
+        return {
+            "orders": [
+                {
+                    "order_number": order.number,
+                    "status": order.status,
+                    "total": f"{order.total:.2f}",
+                    "placed": order.created_at.date().isoformat(),
+                    "items": [
+                        f"{item.quantity} x {item.product_name}" for item in order.items.all()
+                    ],
+                }
+                for order in orders
+            ]
+        }
+
     def _own_order(self, order_number: str, prefer=frozenset()):
         return order_queries.order_for_shopper(self.user, number=order_number, prefer=prefer)
 
@@ -463,6 +481,7 @@ TOOLS: dict[str, Tool] = {
         Tool(ShopTools.list_coupons, replies.coupons),
         Tool(ShopTools.loyalty_status, replies.loyalty_status),
         Tool(ShopTools.order_status, replies.order_status),
+        Tool(ShopTools.list_orders, replies.orders),
         Tool(ShopTools.cancel_order, replies.order_cancelled),
         Tool(ShopTools.start_return, replies.return_started),
         Tool(ShopTools.similar_products, replies.similar_products),

@@ -18,9 +18,14 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from wordfreq import zipf_frequency
+
 from chat import corpus, lexicon
 from chat.lexicon import Lexicon, words_of
+from loyalty.rules import POINTS_PER_DOLLAR
 
+# A one-word brand this common in English is taken as the word unless a category is beside it.
+VERY_COMMON_ZIPF = 4.5
 KINDS = (
     "PRODUCT",
     "BRAND",
@@ -35,6 +40,7 @@ KINDS = (
     "CITY",
     "ORD",
     "THING",
+    "PERCENT",
 )
 NUMBER_WORDS = {
     "one": 1,
@@ -85,9 +91,10 @@ SORTS = [
     (r"\b(low to high|ascending)\b", "price"),
     (r"\b(high to low|descending)\b", "-price"),
 ]
-MONEY = r"\$?\s?(\d+(?:[.,]\d{1,2})?)\s?(?:dollars|bucks|usd|\$)?"
+AMOUNT = r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?k?)"
+MONEY = rf"\$?\s?{AMOUNT}\s?(?:dollars|bucks|usd|\$)?"
 # After a cue that also goes with quantities ("up to 5"), a number is money only when said so.
-MONEY_SAID = r"(?:\$\s?(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s?(?:dollars|bucks|usd))"
+MONEY_SAID = rf"(?:\$\s?{AMOUNT}|{AMOUNT}\s?(?:dollars|bucks|usd)|([2-9]\d|\d{{3,}})\b)"
 PRICE_PATTERNS = [
     (rf"\bbetween {MONEY} (?:and|to|-) {MONEY}", ("min_price", "max_price")),
     (rf"\bfrom {MONEY} to {MONEY}", ("min_price", "max_price")),
@@ -103,7 +110,15 @@ PRICE_PATTERNS = [
         rf"\b(?:over|above|more than|at least|min(?:imum)?|pricier than|higher than|>)\s?{MONEY}",
         ("min_price",),
     ),
-    (r"\$(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s?(?:dollars|bucks|usd)\b", ("around",)),
+    (
+        (
+            rf"\$?{AMOUNT}\s?(?:dollars|bucks|usd)?\s?(?:max(?:imum)?|tops|or (?:less|under|below)"
+            rf"|at most)\b"
+        ),
+        ("max_price",),
+    ),
+    (rf"\$?{AMOUNT}\s?(?:dollars|bucks|usd)?\s?(?:or more|and up|plus|minimum)\b", ("min_price",)),
+    (rf"\${AMOUNT}|\b{AMOUNT}\s?(?:dollars|bucks|usd)\b", ("around",)),
 ]
 ORDER_NUMBER = re.compile(
     r"\b([a-z]{2,5}-\d{6,8}-\d{3,8})\b|#\s?(\d{3,})\b|\border (?:number |no\.? )?(\d{4,})\b"
@@ -136,6 +151,7 @@ class Reading:
     city: str = ""
     unknown: list[str] = field(default_factory=list)  # words neither the shop nor the corpus know
     shop_words: list[str] = field(default_factory=list)  # shop words naming nothing on their own
+    wanted: list[str] = field(default_factory=list)  # asked-for things the shop has no word for
     refers_back: bool = False  # "it", "that one", "them"
     refines: bool = False  # "instead", "what about", "only": the last search, changed
 
@@ -161,6 +177,7 @@ def ground(text: str, lex: Lexicon, *, expecting: str = "") -> Reading:
     lowered = _take_order_number(lowered, reading)
     lowered = _take_code(text, lowered, reading)
     lowered = _take_points(lowered, reading)
+    lowered = re.sub(r"\b\d+\s?%|\b\d+ percent\b", " PERCENT ", lowered)
     lowered = _take_prices(lowered, reading)
     for pattern, sort in SORTS:
         if re.search(pattern, lowered):
@@ -200,27 +217,47 @@ def _take_order_number(text: str, reading: Reading) -> str:
 
 
 def _take_code(original: str, text: str, reading: Reading) -> str:
-    """A coupon code: a word of letters and digits (SAVE5), or the word after "code"."""
-    for word in re.findall(r"[A-Za-z0-9]+", original):
-        lowered = word.lower()
-        if CODE_SHAPE.match(lowered) and not re.fullmatch(r"\d+[a-z]{1,2}|[a-z]{1,2}\d+", lowered):
-            reading.code = word.upper()
-            return re.sub(rf"\b{lowered}\b", " CODE ", text)
-    for m in CODE_CUE.finditer(original):
-        word = m[1]
-        if word.isupper() and len(word) >= 4:
-            reading.code = word
-            return re.sub(rf"\b{word.lower()}\b", " CODE ", text)
+    """A coupon code: a word of letters and digits (SAVE5), or an upper-case word after "code";
+    of several, the last one not refused ("not WELCOME10, GOLD20")."""
+    codes = [
+        word
+        for word in re.findall(r"[A-Za-z0-9]+", original)
+        if CODE_SHAPE.match(word.lower())
+        and not re.fullmatch(r"\d+[a-z]{1,2}|[a-z]{1,2}\d+", word.lower())
+    ]
+    codes += [m[1] for m in CODE_CUE.finditer(original) if m[1].isupper() and len(m[1]) >= 4]
+    if not codes:
+        return text
+    kept = [
+        c
+        for c in codes
+        if not re.search(rf"\b(not|no|instead of|remove|drop)\s+{c}\b", original, re.IGNORECASE)
+    ]
+    reading.code = (kept or codes)[-1].upper()
+    for code in codes:
+        text = re.sub(rf"\b{code.lower()}\b", " CODE ", text)
     return text
 
 
 def _take_points(text: str, reading: Reading) -> str:
-    if m := re.search(r"\b(\d[\d,]*)\s*(?:reward |loyalty )?(?:points|pts|point)\b", text):
-        reading.points = int(m[1].replace(",", ""))
-        return text[: m.start()] + " POINTS points " + text[m.end() :]
+    found = re.search(
+        r"\b(\d[\d,]*)\s*(?:of (?:my|the|your) )?(?:reward |loyalty )?(?:points|pts|point)\b", text
+    )
+    if found:
+        reading.points = int(found[1].replace(",", ""))
+        return text[: found.start()] + " POINTS points " + text[found.end() :]
+    worth = re.search(r"\$(\d+)\s*(?:worth )?(?:of|in) (?:my |reward |loyalty )*points\b", text)
+    if worth:
+        reading.points = int(worth[1]) * POINTS_PER_DOLLAR
+        return text[: worth.start()] + " POINTS points " + text[worth.end() :]
     if re.search(r"\ball (?:of )?(?:my |the )?(?:reward |loyalty )?points\b", text):
         reading.points = "all"
     return text
+
+
+def _amount(said: str) -> float:
+    said = said.replace(",", "")
+    return float(said[:-1]) * 1000 if said.endswith("k") else float(said)
 
 
 def _take_prices(text: str, reading: Reading) -> str:
@@ -228,13 +265,16 @@ def _take_prices(text: str, reading: Reading) -> str:
         m = re.search(pattern, text)
         if m is None:
             continue
-        values = [float(v.replace(",", ".")) for v in m.groups() if v]
+        values = [_amount(v) for v in m.groups() if v]
         if slots != ("around",):
             for slot, value in zip(slots, values, strict=False):
                 setattr(reading, slot, value)
         elif reading.max_price is None and reading.min_price is None:
             reading.max_price = values[0]  # "a $80 jacket": about that much at most
-        said = re.sub(r"\$?\s?\d+(?:[.,]\d{1,2})?\s?(?:dollars|bucks|usd|\$)?", " PRICE ", m[0])
+        if m[0][0].isdigit() or m[0][0] == "$":  # "150 max": the cue after the number
+            said = "over PRICE" if slots == ("min_price",) else "under PRICE"
+        else:
+            said = re.sub(rf"\$?\s?{AMOUNT}\s?(?:dollars|bucks|usd|\$)?", " PRICE ", m[0])
         text = text[: m.start()] + f" {said} " + text[m.end() :]
     return text
 
@@ -285,7 +325,15 @@ def _ground_words(words: list[str], lex: Lexicon, reading: Reading, *, expecting
                 reading.shop_words.append(word)  # a shop word that named nothing on its own
         i += 1
     pattern = []
-    for word in out:
+    for n, word in enumerate(out):
+        if (
+            _is_content(word)
+            and not word.isupper()
+            and word not in lex.vocabulary_set
+            and word not in _asking_words()
+            and not (n >= 2 and out[n - 2] == "for" and out[n - 1] in ("my", "a", "the", "our"))
+        ):
+            reading.wanted.append(word)  # what the shopper asks for, in words the shop lacks
         if word.isupper() or word in _corpus_words() or not _is_content(word):
             pattern.append(word)
         else:
@@ -308,9 +356,21 @@ def _named_products(words: list[str], lex: Lexicon) -> list[tuple[int, int, list
     kept, taken = [], set()
     for start, end, ids in found:
         if not taken & set(range(start, end)):
+            start, end = _whole_name(words, start, end, ids, lex)
             kept.append((start, end, ids))
             taken |= set(range(start, end))
     return sorted(kept)
+
+
+def _whole_name(words, start: int, end: int, ids: list[int], lex: Lexicon) -> tuple[int, int]:
+    """The span grown over the words around it that are also in the product's name ("the
+    [hydro flask trail] cloud 8 [water bottle]"), so its brand and kind are read as part of it."""
+    name = {w for pid in ids for w in words_of(lex.product_names.get(pid, ""))}
+    while start > 0 and words[start - 1] in name:
+        start -= 1
+    while end < len(words) and words[end] in name:
+        end += 1
+    return start, end
 
 
 def _best_products(spans, words: list[str], lex: Lexicon) -> list[int]:
@@ -354,11 +414,11 @@ def _match_at(words, i, lex: Lexicon, reading: Reading):
 
 
 def _not_a_brand_here(words, i) -> bool:
-    """A one-word brand that is also an everyday word ("apple", "on") is a brand only where a
-    product would be: next to a category, or asked about on its own."""
+    """A one-word brand that is also a very common word ("apple", "on") is a brand only where
+    a product would be: next to a category, or asked about on its own."""
     word = words[i]
     return (
-        lexicon.is_common_word(word)
+        zipf_frequency(word, "en") >= VERY_COMMON_ZIPF
         and len(words) > 2
         and not any(
             tuple(words[j : j + n]) in lexicon.current().categories
@@ -601,6 +661,19 @@ def training_set() -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def _corpus_words() -> frozenset[str]:
     return frozenset(w for sentence, _ in training_set() for w in sentence.split())
+
+
+@lru_cache(maxsize=1)
+def _asking_words() -> frozenset[str]:
+    """The words people ask for products with ("do you sell", "looking for"), as opposed to
+    the things they ask for."""
+    return frozenset(
+        w
+        for sentence, intent in training_set()
+        if intent in ("search", "departments")
+        for w in sentence.split()
+        if not w.isupper()
+    )
 
 
 def normal(pattern: str) -> str:

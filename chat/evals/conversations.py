@@ -351,8 +351,9 @@ convo(
 convo(
     "orders",
     [
-        say("cancel my order", "cancel_order", {}, ["say yes"]),
-        say("yes", "cancel_order", {}, ["can't be cancelled"]),
+        # A delivered order is refused before any question: a "yes" then has nothing to confirm.
+        say("cancel my order", "cancel_order", {}, ["can't be cancelled"]),
+        say("yes", None, {}, ["what would you like"]),
     ],
     {"order_status": "delivered"},
     setup=["delivered_order"],
