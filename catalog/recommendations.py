@@ -38,9 +38,14 @@ def like(product: Product, *, limit: int = LIKE_IT) -> list[Product]:
 
 def goes_with(product: Product, *, limit: int = GOES_WITH) -> list[Product]:
     """Products in stock from the categories that go with its category, best rated first."""
+    return goes_with_category(product.category.name, limit=limit)
+
+
+def goes_with_category(category: str, *, limit: int = GOES_WITH) -> list[Product]:
+    """Products in stock from the categories that go with this one, best rated first."""
     return list(
         active_products()
-        .filter(category__name__in=COMPLEMENTS.get(product.category.name, []), stock__gt=0)
+        .filter(category__name__in=COMPLEMENTS.get(category, []), stock__gt=0)
         .order_by("-rating", "id")[:limit]
     )
 

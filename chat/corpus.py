@@ -150,6 +150,7 @@ TEMPLATES: dict[str, list[str]] = {
         "(update|change|set) ITEM to NUM( units| pieces| pairs|)",
         "(i only want|i just want|just) NUM( of (them|those|ITEM)| please|)",
         "(increase|reduce|decrease|lower|bump) (it|that|the quantity|ITEM) to NUM",
+        "(double|triple) (it|that|the quantity|ITEM|my CATEGORY|the CATEGORY)( please|)",
         "can i have NUM (instead|of those instead)",
     ],
     "change_options": [
@@ -206,6 +207,7 @@ TEMPLATES: dict[str, list[str]] = {
         "(can i|could i|do i get to) use CODE( on this| here|)",
         "(put|stick|add) CODE on (it|my order|the cart|my cart)",
         "(does|will) CODE work( here| on this|)",
+        "(actually |no |)(use|try|switch to|go with|swap to|change to) CODE( instead| then|)",
     ],
     "remove_coupon": [
         (
@@ -226,6 +228,18 @@ TEMPLATES: dict[str, list[str]] = {
         "(show|list) (me |)(my |the |available |)(coupons|codes|discounts|offers)",
         "(any|got any) (deals|discounts|coupons)( for me| today|)",
         "how can i (save|get a discount)",
+    ],
+    "coupon_info": [
+        (
+            "(whats|what is|tell me) (the |)(minimum|min purchase|minimum purchase|minimum spend|"
+            "limit|cap|catch|deal|discount|expiry|expiration date) (for|on|of|with) CODE"
+        ),
+        "(tell me about|what is|whats|explain|details on|info on) CODE",
+        "how much (does|will|would) CODE (take off|save me|give me|knock off)",
+        "(is|does) CODE (still valid|work for me|expire|have a minimum|valid)",
+        "(who|which tier) can use CODE",
+        "when does CODE expire",
+        "what do i need (to use|for) CODE",
     ],
     "redeem_points": [
         (
@@ -314,6 +328,14 @@ TEMPLATES: dict[str, list[str]] = {
         "(i want|i need|can i get) (a refund|my money back)( for ORDERNO| for my order|)",
         "(return|refund) ORDERNO",
         (
+            "(start|open|make) a return (on|for) (ORDERNO|my order|my last order) (for|of) (the |my |)"
+            "(COLOR |)(CATEGORY|PRODUCT)( size SIZE|)( its too big| they dont fit| its too small|)"
+        ),
+        (
+            "(return|send back) (the |my |)(COLOR |)(CATEGORY|PRODUCT) (from|in|of) (ORDERNO|my order|"
+            "my last order)( it doesnt fit| they dont fit|)"
+        ),
+        (
             "(it|the CATEGORY|ORDERNO) (doesnt fit|arrived broken|is faulty|is damaged)"
             "( i want to return it| can i return it|)"
         ),
@@ -333,6 +355,19 @@ TEMPLATES: dict[str, list[str]] = {
         "what should i (buy|get) (with|to go with) ITEM",
         "(recommend|suggest) (me |)(something|a CATEGORY|CATEGORY)( to go with ITEM| for ITEM|)",
         "(any |)accessories for ITEM",
+        (
+            "(any |)(gift|present) (ideas|suggestions|recommendations)( for my THING| for a THING|)"
+            "( under PRICE|)"
+        ),
+        "what (would you|do you) recommend( for a gift| for my THING| under PRICE|)",
+        (
+            "(can you |)(suggest|recommend) (something|a gift|a present|some ideas)( for (my |a |)THING|)"
+            "( under PRICE|)"
+        ),
+        (
+            "(i need|im looking for|help me find) (a |)(gift|present) (for|to give) (my |a |)THING"
+            "( who likes (CATEGORY|THING)|)"
+        ),
     ],
     "affirm": [
         (
@@ -424,6 +459,12 @@ TEMPLATES: dict[str, list[str]] = {
             "purchase|expiry|shipping fee|tax)"
         ),
         "(give|add|credit) me (POINTS|NUM|some|free|extra|more) points",
+        (
+            "(add|give|credit|transfer|put) (POINTS|NUM|some|free|extra|more|bonus) (more |extra |free |)"
+            "points (to|into|on) (my|this) account"
+        ),
+        "(set|change|make|lower) the price of ITEM to PRICE",
+        "(i want|give me|can i get) ITEM for (free|PRICE|nothing|half price)",
         "(set|change|upgrade|bump) my (tier|status|level) to (gold|platinum|silver|THING)",
         "(extend|reactivate|change) the (coupon|code|CODE|sale|offer)",
         "(can you |)(apply|give me) (the |a |)(staff|employee|secret|special) discount",

@@ -32,8 +32,9 @@ def stem(word: str) -> str:
     """A plural's singular, near enough for matching: shoes -> shoe, batteries -> battery."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
+    if word.endswith("ies"):  # batteries -> battery, but hoodies -> hoodie
+        y, ie = word[:-3] + "y", word[:-1]
+        return ie if zipf_frequency(ie, "en") > zipf_frequency(y, "en") else y
     if word.endswith(("ches", "shes", "sses", "xes")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):

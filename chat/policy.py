@@ -11,6 +11,7 @@ missing colour or size), which only the very next message can answer.
 import re
 from dataclasses import dataclass, field
 
+from chat import lexicon
 from chat.understanding import Reading
 
 # Below this the classifier is guessing; what the message names decides instead.
@@ -75,7 +76,14 @@ def _intent(reading: Reading, state: dict) -> str:
             intent = "product_info"
         elif reading.category or reading.brand or reading.color:
             intent = "search"
-    if intent == "search" and reading.code and not (reading.category or reading.brand):
+    coupon_intents = (
+        "apply_coupon",
+        "remove_coupon",
+        "coupon_info",
+        "list_coupons",
+        "refuse_rules",
+    )
+    if reading.code and intent not in coupon_intents and not (reading.category or reading.brand):
         intent = "apply_coupon"  # "SAVE5 please": a code, not a product
     if intent == "search" and reading.order_number:
         intent = "order_status"
@@ -110,6 +118,7 @@ _OTHER_BUSINESS = {
     "start_return",
     "loyalty_status",
     "list_coupons",
+    "coupon_info",
     "apply_coupon",
     "remove_coupon",
     "redeem_points",
@@ -210,6 +219,15 @@ def _stock(reading: Reading, state: dict) -> Decision:
 
 def _add(reading: Reading, state: dict) -> Decision:
     product = product_in_hand(reading, state)
+    more = re.search(r"\b(more|another|extra)\b", reading.text.lower())
+    if more and (product is None or (_description(reading) and not reading.products)):
+        # "two more of the t-shirt": the line already in the cart
+        return call(
+            "update_cart_item",
+            increase_by=reading.quantity or 1,
+            product_id=product if not _description(reading) else None,
+            description=_description(reading),
+        )
     if product is None:
         return _which_product(reading, state, "add")
     options = state.get("options", {}) if product == state.get("last_product") else {}
@@ -224,6 +242,16 @@ def _add(reading: Reading, state: dict) -> Decision:
 
 
 def _set_quantity(reading: Reading, state: dict) -> Decision:
+    if re.search(r"\b(more|another|extra)\b", reading.text.lower()):
+        return _add(reading, state)
+    if reading.scale:
+        product = reading.products[0] if reading.products else None
+        return call(
+            "update_cart_item",
+            scale=reading.scale,
+            product_id=product or (None if _description(reading) else state.get("last_product")),
+            description=_description(reading) if not product else "",
+        )
     if reading.quantity is None:
         return say("How many would you like?")
     product = reading.products[0] if reading.products else state.get("last_product")
@@ -239,18 +267,14 @@ def _change_options(reading: Reading, state: dict) -> Decision:
     if not (reading.color or reading.size):
         return say("Which color or size would you like instead?")
     product = reading.products[0] if reading.products else None
-    described = (
-        ""
-        if product
-        else " ".join(
-            p for p in [reading.brand, reading.category.name if reading.category else ""] if p
-        )
-    )
+    said_before = reading.colors[0] if len(reading.colors) > 1 else ""  # "the grey one... black"
+    kind = reading.category.name if reading.category else ""
+    described = "" if product else " ".join(p for p in [reading.brand, kind, said_before] if p)
     if product is None and not described:
         product = state.get("last_product")
     return call(
         "change_cart_item",
-        color=reading.color,
+        color=reading.colors[-1] if reading.colors else "",
         size=reading.size,
         product_id=product,
         description=described,
@@ -289,11 +313,18 @@ def _order(tool: str):
         return call(
             tool,
             order_number=reading.order_number,
-            description=_description(reading) if tool == "start_return" else None,
-            confirmed=_confirmed(reading.text.lower()) or None,
+            description=_returned(reading) if tool == "start_return" else None,
+            confirmed=reading.confirmed or _confirmed(reading.text.lower()) or None,
         )
 
     return handle
+
+
+def _returned(reading: Reading) -> str:
+    """Which of an order's items a return means: the product named, or its kind and colour."""
+    if reading.products:
+        return lexicon.current().product_names.get(reading.products[0], "")
+    return _description(reading)
 
 
 def _confirmed(text: str) -> bool:
@@ -301,9 +332,15 @@ def _confirmed(text: str) -> bool:
 
 
 def _recommend(reading: Reading, state: dict) -> Decision:
-    product = product_in_hand(reading, state)
+    product = product_in_hand(reading, state) if not reading.category else None
+    if reading.products:
+        product = reading.products[0]
+    if product is None and reading.category:
+        return call("goes_with_category", category=reading.category.name)
     if product is None:
-        return _which_product(reading, state, "match")
+        # "any gift ideas?": the best rated of what the message narrows to
+        constraints = {k: v for k, v in _constraints(reading, {}).items() if k != "query"}
+        return call("search_products", **{**constraints, "sort": "-rating"})
     text = reading.text.lower()
     kind = (
         "goes_with"
@@ -328,6 +365,9 @@ HANDLERS = {
     "apply_coupon": _apply_coupon,
     "remove_coupon": lambda r, s: call("remove_coupon"),
     "list_coupons": lambda r, s: call("list_coupons"),
+    "coupon_info": lambda r, s: (
+        call("coupon_details", code=r.code) if r.code else call("list_coupons")
+    ),
     "redeem_points": _redeem,
     "remove_points": lambda r, s: call("remove_points"),
     "loyalty_status": lambda r, s: call("loyalty_status"),

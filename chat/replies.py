@@ -32,7 +32,7 @@ def product_details(data: dict) -> Reply:
     stores = "; ".join(f"{s['name']} ({s['city']}) {s['quantity']}" for s in data["stores"])
     text = " ".join(
         [
-            f"{data['name']} by {data['brand']}, ${data['price']}.",
+            f"{data['name']} by {data['brand']}, ${data['price']}, rated {data['rating']:.1f}.",
             data["description"],
             *(options or ["One style only."]),
             f"{data['stock']} in stock" + (f" (stores: {stores})." if stores else "."),
@@ -73,7 +73,9 @@ def stock_by_location(data: dict) -> Reply:
         "; ".join(f"{s['name']} ({s['city']}): {s['quantity']}" for s in data["stores"])
         or "no store nearby has it"
     )
-    return f"{data['product']}: {data['warehouse']} in our warehouse; {stores}.", {}
+    total = data["total_available"]
+    status = f"{total} in stock in all" if total else "out of stock everywhere (0)"
+    return (f"{data['product']}: {status}: {data['warehouse']} in our warehouse; {stores}.", {})
 
 
 def cart(data: dict, head: str = "") -> Reply:
@@ -118,12 +120,32 @@ def points_removed(data: dict) -> Reply:
 
 def coupons(data: dict) -> Reply:
     found = data["coupons"]
-    text = (
-        "Your coupons: " + "; ".join(f"{c['code']}: {c['description']}" for c in found)
-        if found
-        else "No coupons for you right now."
+    if not found:
+        return "No coupons for you right now.", {}
+    return "Coupons you can use: " + "; ".join(_terms(c) for c in found) + ".", {}
+
+
+def coupon_details(data: dict) -> Reply:
+    return _terms(data["coupon"]) + ".", {}
+
+
+def _terms(c: dict) -> str:
+    off = (
+        f"{c['discount_value'].removesuffix('.00')}% off"
+        if c["discount_type"] == "percent"
+        else f"${c['discount_value']} off"
     )
-    return text, {}
+    terms = [off]
+    if c["max_discount"]:
+        terms.append(f"up to ${c['max_discount']}")
+    if c["min_purchase"] != "0.00":
+        terms.append(f"minimum purchase ${c['min_purchase']}")
+    if c["min_tier"]:
+        terms.append(f"for {c['min_tier'].title()} members and above")
+    if c["valid_until"]:
+        terms.append(f"valid until {c['valid_until']}")
+    described = f" ({c['description']})" if c["description"] else ""
+    return f"{c['code']}{described}: {', '.join(terms)}"
 
 
 def loyalty_status(data: dict) -> Reply:
@@ -132,8 +154,13 @@ def loyalty_status(data: dict) -> Reply:
         if data["next_tier"]
         else ""
     )
+    worth = data["points"] // 100
     return (
-        f"You are {data['tier'].title()} with {data['points']} points ({data['discount_percent']}% off every order).{following}",
+        (
+            f"You are {data['tier'].title()} with {data['points']} points (worth ${worth} off an "
+            f"order; {data['discount_percent']}% off every order as {data['tier'].title()})."
+            f"{following}"
+        ),
         {},
     )
 

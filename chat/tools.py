@@ -45,6 +45,19 @@ def product_card(product: Product) -> dict:
     }
 
 
+def _coupon(coupon) -> dict:
+    return {
+        "code": coupon.code,
+        "description": coupon.description,
+        "discount_type": coupon.discount_type,
+        "discount_value": f"{coupon.discount_value:.2f}",
+        "min_purchase": f"{coupon.min_purchase:.2f}",
+        "max_discount": f"{coupon.max_discount:.2f}" if coupon.max_discount else None,
+        "min_tier": coupon.min_tier or None,
+        "valid_until": coupon.valid_until.date().isoformat() if coupon.valid_until else None,
+    }
+
+
 def _no_order(number: str) -> dict:
     if number:
         return {"error": f"I can't find an order {number} among your orders."}
@@ -219,18 +232,28 @@ class ShopTools:
 
     def update_cart_item(
         self,
-        quantity: int,
+        quantity: int | None = None,
         item_id: int | None = None,
         product_id: int | None = None,
         description: str = "",
+        increase_by: int | None = None,
+        scale: int | None = None,
     ) -> dict:
-        """Change a cart line's quantity (0 removes it): by line id, by product, or by words of
-        its brand, category or colour ("the hoodie"); with none, the cart's only line."""
+        """Set a cart line's quantity (0 removes it), raise it by ``increase_by`` or multiply it
+        by ``scale`` ("double it"): the line
+        by id, by product, or by words of its brand, category or colour ("the hoodie"); with
+        none, the cart's only line."""
         cart = self._cart()
         if item_id is None:
             item_id = self._line(cart, product_id=product_id, description=description)
         if item_id is None:
             return {"error": "That isn't in your cart."}
+        if increase_by is not None:
+            quantity = cart_queries.quantity_of(cart, item_id) + increase_by
+        if scale is not None:
+            quantity = cart_queries.quantity_of(cart, item_id) * scale
+        if quantity is None:
+            return {"error": "How many would you like?"}
         try:
             cart_services.set_quantity(cart=cart, item_id=item_id, quantity=quantity)
         except (ValidationError, APIError) as exc:
@@ -297,16 +320,15 @@ class ShopTools:
 
     def list_coupons(self) -> dict:
         """The coupons this shopper can use now."""
-        return {
-            "coupons": [
-                {
-                    "code": c.code,
-                    "description": c.description,
-                    "min_purchase": f"{c.min_purchase:.2f}",
-                }
-                for c in loyalty.usable_coupons(self.user)
-            ]
-        }
+        return {"coupons": [_coupon(c) for c in loyalty.usable_coupons(self.user)]}
+
+    def coupon_details(self, code: str) -> dict:
+        """One coupon's terms: what it takes off, the minimum purchase, the cap, the tier it
+        needs and until when it is valid."""
+        try:
+            return {"coupon": _coupon(loyalty.find_coupon(code))}
+        except APIError as exc:
+            return _refusal(exc)
 
     def loyalty_status(self) -> dict:
         """Points, tier and what the next tier needs."""
@@ -389,7 +411,9 @@ class ShopTools:
         ``description`` ("the hoodie"). Asks first."""
         order = self._own_order(order_number, prefer={Order.Status.DELIVERED})
         if order is None:
-            return _no_order(order_number)
+            refused = _no_order(order_number)
+            refused["error"] += f" Delivered orders can be returned within {RETURN_DAYS} days."
+            return refused
         if refusal := order_returns.why_not_returnable(order):
             return {"error": refusal, "order_number": order.number, "status": order.status}
         chosen = [item for item in order.items.all() if _described(item, description)]
@@ -440,6 +464,15 @@ class ShopTools:
         }.get(kind, lambda: recommendations.similar_products(product))()
         return {"product": product.name, "kind": kind, "products": [product_card(p) for p in found]}
 
+    def goes_with_category(self, category: str) -> dict:
+        """Products that go with a kind of product ("what goes with a laptop?")."""
+        found = recommendations.goes_with_category(category, limit=MAX_RESULTS)
+        return {
+            "product": category,
+            "kind": "goes_with",
+            "products": [product_card(p) for p in found],
+        }
+
     def as_langchain_tools(self) -> list[StructuredTool]:
         return [tool.bind(self) for tool in TOOLS.values()]
 
@@ -479,11 +512,13 @@ TOOLS: dict[str, Tool] = {
         Tool(ShopTools.redeem_points, replies.points_redeemed),
         Tool(ShopTools.remove_points, replies.points_removed),
         Tool(ShopTools.list_coupons, replies.coupons),
+        Tool(ShopTools.coupon_details, replies.coupon_details),
         Tool(ShopTools.loyalty_status, replies.loyalty_status),
         Tool(ShopTools.order_status, replies.order_status),
         Tool(ShopTools.list_orders, replies.orders),
         Tool(ShopTools.cancel_order, replies.order_cancelled),
         Tool(ShopTools.start_return, replies.return_started),
         Tool(ShopTools.similar_products, replies.similar_products),
+        Tool(ShopTools.goes_with_category, replies.similar_products),
     ]
 }

@@ -154,6 +154,9 @@ class Reading:
     wanted: list[str] = field(default_factory=list)  # asked-for things the shop has no word for
     refers_back: bool = False  # "it", "that one", "them"
     refines: bool = False  # "instead", "what about", "only": the last search, changed
+    confirmed: bool = False  # "..., yes I'm sure": a request that answers its own question
+    colors: list[str] = field(default_factory=list)  # every colour said, in order
+    scale: int | None = None  # "double it": 2
 
     @property
     def search_text(self) -> str:
@@ -174,10 +177,13 @@ def read(text: str, *, lexicon_: Lexicon | None = None, expecting: str = "") -> 
 def ground(text: str, lex: Lexicon, *, expecting: str = "") -> Reading:
     reading = Reading(text=text)
     lowered = text.lower().replace("’", "'")
+    lowered = _take_confirmation(lowered, reading)
     lowered = _take_order_number(lowered, reading)
     lowered = _take_code(text, lowered, reading)
     lowered = _take_points(lowered, reading)
     lowered = re.sub(r"\b\d+\s?%|\b\d+ percent\b", " PERCENT ", lowered)
+    if scale := re.search(r"\b(double|triple)\b", lowered):
+        reading.scale = 2 if scale[1] == "double" else 3
     lowered = _take_prices(lowered, reading)
     for pattern, sort in SORTS:
         if re.search(pattern, lowered):
@@ -196,6 +202,28 @@ def ground(text: str, lex: Lexicon, *, expecting: str = "") -> Reading:
     pattern = _ground_words(words, lex, reading, expecting=expecting)
     reading.pattern = " ".join(pattern)
     return reading
+
+
+CONFIRMATION = re.compile(
+    r"(?:,|\.|!|-|\band\b|^)\s*(?:yes|yeah|yep|sure|ok|okay)?[,!. ]*(?:please[,. ]*)?"
+    r"(?:i'?m (?:sure|certain)|i am (?:sure|certain)|i confirm|confirmed?|go ahead(?: and \w+ it)?|"
+    r"(?:please |just )?do it(?: now)?|proceed|right away|no need to (?:ask|confirm|check)|"
+    r"(?:don'?t|do not|without) (?:ask|confirm|check)(?:ing)?(?: me)?|yes(?: please)?)"
+    r"(?:[,!. ]+(?:please|now|thanks))*[,!. ]*(?=$|,|\.|!)"
+)
+
+
+def _take_confirmation(text: str, reading: Reading) -> str:
+    """ "..., yes I'm sure": the request confirmed as it is made (read without the words, so
+    that "cancel it, yes" reads as a cancel, not a yes). A message that is only a "yes" is
+    left as it is."""
+    if re.search(r"\bnot (?:sure|certain)\b", text):
+        return text
+    rest = CONFIRMATION.sub(" ", text).strip(" ,.!")
+    if rest and rest != text.strip(" ,.!") and len(rest.split()) >= 2:
+        reading.confirmed = True
+        return rest
+    return text
 
 
 def _tokens(text: str) -> list[str]:
@@ -321,7 +349,12 @@ def _ground_words(words: list[str], lex: Lexicon, reading: Reading, *, expecting
             out.append("SIZE")
         else:
             out.append(word)
-            if word in lex.vocabulary_set and _is_content(word) and word not in _corpus_words():
+            if (
+                word in lex.vocabulary_set
+                and _is_content(word)
+                and word not in _corpus_words()
+                and zipf_frequency(word, "en") < VERY_COMMON_ZIPF
+            ):
                 reading.shop_words.append(word)  # a shop word that named nothing on its own
         i += 1
     pattern = []
@@ -405,6 +438,7 @@ def _match_at(words, i, lex: Lexicon, reading: Reading):
         )
         if color:
             reading.color = reading.color or color
+            reading.colors.append(color)
             return "COLOR", i + length
         store = lex.store_in(" ".join(span))
         if store and (length > 1 or len(span[0]) > 3):
@@ -670,7 +704,7 @@ def _asking_words() -> frozenset[str]:
     return frozenset(
         w
         for sentence, intent in training_set()
-        if intent in ("search", "departments")
+        if intent in ("search", "departments", "recommend")
         for w in sentence.split()
         if not w.isupper()
     )
