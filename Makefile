@@ -44,9 +44,10 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# The sales agent's scripted conversations: success rate per intent.
+# The sales agent's evaluations, success rate per intent: the scripted conversations, and the
+# held-out set written without reading the agent (chat/evals/heldout.json).
 agent-eval: install-dev
-	$(BIN)/python -m pytest tests/chat/test_agent_eval.py -q -p no:cacheprovider
+	$(BIN)/python -m pytest tests/chat/test_agent_eval.py tests/chat/test_agent_heldout.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles

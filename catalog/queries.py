@@ -146,7 +146,11 @@ def catalog_vocabulary() -> dict:
         ],
         "products": list(
             active_products().values(
-                "id", "name", brand_name=F("brand__name"), category_name=F("category__name")
+                "id",
+                "name",
+                "price",
+                brand_name=F("brand__name"),
+                category_name=F("category__name"),
             )
         ),
     }
@@ -174,3 +178,14 @@ def nearest_categories(text: str, *, limit: int = 3) -> list[str]:
     names = [c["name"] for c in facets()["categories"]]
     found = process.extract(text, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
     return [name for name, _, _ in found]
+
+
+def newest_product_id() -> int | None:
+    return Product.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def stores() -> list[StockLocation]:
+    """The active stores (not warehouses), by name."""
+    return list(
+        StockLocation.objects.filter(is_active=True, kind=StockLocation.Kind.STORE).order_by("name")
+    )

@@ -49,13 +49,14 @@ class OfflineShopModel(BaseChatModel):
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
         last = messages[-1]
+        state = _state(messages)
+        expecting = (state.get("asking") or {}).get("missing", "")
         if isinstance(last, ToolMessage):
             results = _results_since_question(messages)
-            relaxed = policy.relax(results)
-            message = _tool_call(relaxed) if relaxed else answer(results)
+            reading = understanding.read(_question(messages), expecting=expecting)
+            step = policy.relax(results) or policy.follow_up(reading, state, results)
+            message = _tool_call(step) if step else answer(results)
         else:
-            state = _state(messages)
-            expecting = (state.get("asking") or {}).get("missing", "")
             reading = understanding.read(str(last.content), expecting=expecting)
             decision = policy.decide(reading, state)
             message = _tool_call(decision) if decision.tool else AIMessage(content=decision.reply)
@@ -106,6 +107,10 @@ def _state(messages) -> dict:
         if isinstance(message, SystemMessage) and message.content.startswith("state:"):
             return json.loads(message.content.removeprefix("state:"))
     return {}
+
+
+def _question(messages) -> str:
+    return next(str(m.content) for m in reversed(messages) if isinstance(m, HumanMessage))
 
 
 def _results_since_question(messages) -> list[tuple[str, dict]]:

@@ -57,6 +57,8 @@ TEMPLATES: dict[str, list[str]] = {
         "(i need|i want|looking for|find me|show me) (a |an |some |)THING( under PRICE|)",
         "(COLOR |)(BRAND |)CATEGORY( under PRICE| below PRICE| in COLOR| size SIZE|)",
         "BRAND",
+        "(the |a |)(COLOR |)PRODUCT",
+        "(show me|find|search for|got|any|looking for) (the |a |)(COLOR |)PRODUCT( in COLOR| size SIZE|)",
         "(something|anything|stuff|things) (COLOR |)(under PRICE|below PRICE|in COLOR|cheap)",
         (
             "(what about|how about|and|or|now|ok now|actually) (in |)(COLOR|BRAND|size SIZE|"
@@ -68,7 +70,8 @@ TEMPLATES: dict[str, list[str]] = {
             "COLOR ones|COLOR size SIZE)( instead| please| then| only|)"
         ),
         "(show me |any |)(cheaper|more expensive|better rated) (ones|options|CATEGORY)",
-        "(sort|order) (them|those|it|the results) by price( from low to high| high to low|)",
+        "(sort|order) (them|those|it|the results) by (price|rating)( from low to high| high to low|)",
+        "(show me |)(the |)(highest|best|top) rated (BRAND |)(CATEGORY|ones|one)( under PRICE|)",
         "(show me |)(more|other) (options|CATEGORY|ones)",
         (
             "i ( am|m|) (shopping|looking) for (a |)(gift|present|THING)( for my THING|)"
@@ -98,6 +101,12 @@ TEMPLATES: dict[str, list[str]] = {
         "what is ITEM",
         "(colors|colours|sizes) (for|of) ITEM",
         "(is there|do you have) ITEM in (COLOR|size SIZE)",
+        (
+            "(whats|what is|what are) the (price|prices|cost|rating|ratings|reviews) (of|for|on) ITEM"
+            "( and ITEM|)"
+        ),
+        "how (is|are) ITEM rated",
+        "(how many stars|what rating) (does|do) ITEM have",
     ],
     "stock": [
         (
@@ -136,8 +145,13 @@ TEMPLATES: dict[str, list[str]] = {
         "(ill|i ll|i will) (have|go with) ITEM( in COLOR| size SIZE|)",
         "(size SIZE|COLOR|in COLOR|in size SIZE|COLOR size SIZE|size SIZE in COLOR) and add it",
         "(can i|could i|can you) (add|buy|order|get) ITEM",
+        (
+            "(add|buy|get me|put) (the |)(cheapest|best rated|most expensive|top rated) (BRAND |)"
+            "(COLOR |)CATEGORY( in COLOR| size SIZE|)( to my cart|)"
+        ),
         "i (want|need|like|love|ll take|ll have|ll buy) (ITEM|that|those|them)( please| thanks|)",
-        "(yes |yeah |ok |)(that one|this one|the ORD one|ITEM)( please| looks good|)",
+        "(yes|yeah|ok) (that one|this one|the ORD one|ITEM)( please| looks good|)",
+        "(that one|this one|the ORD one|ITEM) (please|looks good)",
         "(and |or |)(that|it|this|this one|that one) in (COLOR|size SIZE|COLOR size SIZE)( too|)",
         "(add|buy) ITEM and (NUM|one) ITEM",
     ],
@@ -276,6 +290,11 @@ TEMPLATES: dict[str, list[str]] = {
         ),
         "(am i|what tier am i|which tier am i)( gold| silver| a member| in|)",
         "how (far|close) am i (from|to) the next tier",
+        (
+            "how many (more |)points (do i need|until|to reach|to get to|for) (the next tier|gold|"
+            "silver|platinum|the next level|TIER)"
+        ),
+        "(what|which) (tier|level|status) (am i|do i have|is my account)",
         "(my |)(rewards|loyalty|points|tier)",
         "(what do i get|what are my perks) (as a member|for my tier)",
     ],
@@ -290,13 +309,25 @@ TEMPLATES: dict[str, list[str]] = {
         "(whats|what is) the tracking number( for ORDERNO| of my order|)",
         "order ORDERNO",
         "(did you|have you) (ship|send) (my order|ORDERNO|it)( yet|)",
+        (
+            "(has|did|is) my (CATEGORY|PRODUCT|BRAND) order (shipped|gone through|arrived|processing|"
+            "been sent|on its way)( yet|)"
+        ),
+        "(where is|whats the status of|any news on) (my |the |)(CATEGORY|PRODUCT) (order|i ordered)",
+        (
+            "(whats the status of|where is) the order i (placed|made) (last week|yesterday|recently|"
+            "earlier|the other day)"
+        ),
     ],
     "order_history": [
         (
             "(show|list|see|view) (me |)(all |)my (orders|order history|past orders|recent orders|"
             "purchases|previous orders)"
         ),
-        "(my orders|order history|my purchases|what did i (order|buy)|what have i (ordered|bought))",
+        (
+            "(my orders|order history|my purchases|what did i (order|buy)|what have i (ordered|bought))"
+            "( so far| before| from you| here| recently|)"
+        ),
         "how many orders (do i have|have i (placed|made))",
         "(have i|did i) (ordered|order|bought|buy) anything( before| yet|)",
         "(what|which) orders do i have",
@@ -464,6 +495,10 @@ TEMPLATES: dict[str, list[str]] = {
             "points (to|into|on) (my|this) account"
         ),
         "(set|change|make|lower) the price of ITEM to PRICE",
+        (
+            "(change|set|lower|drop|reduce) the price of (the |my |)(CATEGORY|ITEM) in my (cart|basket)"
+            " to PRICE"
+        ),
         "(i want|give me|can i get) ITEM for (free|PRICE|nothing|half price)",
         "(set|change|upgrade|bump) my (tier|status|level) to (gold|platinum|silver|THING)",
         "(extend|reactivate|change) the (coupon|code|CODE|sale|offer)",

@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
-from catalog.queries import catalog_vocabulary
+from catalog.queries import catalog_vocabulary, newest_product_id
 from catalog.response_cache import catalog_version
 
 # A word at least this frequent in English (Zipf scale: 3 is about once per million words) is
@@ -27,10 +27,14 @@ COMMON_WORD_ZIPF = 3.0
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
+# Words whose final s is not a plural's ("ones" would read as the number one).
+KEEP = frozenset({"ones", "yes", "this", "does", "goes", "was", "has", "his", "plus", "less"})
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """A plural's singular, near enough for matching: shoes -> shoe, batteries -> battery."""
-    if len(word) <= 3 or not word.isalpha():
+    if len(word) <= 3 or not word.isalpha() or word in KEEP:
         return word
     if word.endswith("ies"):  # batteries -> battery, but hoodies -> hoodie
         y, ie = word[:-3] + "y", word[:-1]
@@ -80,6 +84,7 @@ class Lexicon:
     product_names: dict[int, str] = field(default_factory=dict)
     product_brand: dict[int, str] = field(default_factory=dict)
     product_category: dict[int, str] = field(default_factory=dict)
+    product_prices: dict[int, object] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
     brand_words: frozenset[str] = frozenset()
 
@@ -97,7 +102,11 @@ class Lexicon:
         found = process.extractOne(
             word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit
         )
-        return found[0] if found else word
+        if found:
+            return found[0]
+        # "clothes" for Clothing: the same first five letters as one shop word only
+        stems = [w for w in self.vocabulary if len(w) >= 5 and w[:5] == word[:5]]
+        return stems[0] if len(word) >= 5 and len(stems) == 1 else word
 
     @property
     def vocabulary_set(self) -> frozenset[str]:
@@ -146,6 +155,7 @@ def build() -> Lexicon:
         lexicon.product_names[product["id"]] = product["name"]
         lexicon.product_brand[product["id"]] = product["brand_name"]
         lexicon.product_category[product["id"]] = product["category_name"]
+        lexicon.product_prices[product["id"]] = product["price"]
     words = {w for key in (*lexicon.brands, *lexicon.categories, *lexicon.colors) for w in key}
     words |= {w for key in lexicon.products for w in key if w.isalpha()}
     words |= {w for store in lexicon.stores for w in words_of(f"{store.name} {store.city}")}
@@ -171,14 +181,16 @@ def _product_nouns(products: list[dict]) -> dict[str, list[tuple[str, ...]]]:
     }
 
 
-_cached: tuple[int, Lexicon] | None = None
+_cached: tuple[tuple, Lexicon] | None = None
 _building = threading.Lock()
 
 
 def current() -> Lexicon:
-    """The lexicon of the catalog as it is now (rebuilt after a catalog edit)."""
+    """The lexicon of the catalog as it is now (rebuilt after a catalog edit). The newest
+    product's id goes with the catalog's version: a version is bumped once the edit commits,
+    and a catalog loaded in one transaction (the demo, a test) is seen before it does."""
     global _cached
-    version = catalog_version()
+    version = (catalog_version(), newest_product_id())
     if _cached is None or _cached[0] != version:
         with _building:
             if _cached is None or _cached[0] != version:

@@ -87,6 +87,8 @@ def _intent(reading: Reading, state: dict) -> str:
         intent = "apply_coupon"  # "SAVE5 please": a code, not a product
     if intent == "search" and reading.order_number:
         intent = "order_status"
+    if isinstance(reading.points, int) and intent in ("set_quantity", "add_to_cart", "search"):
+        intent = "redeem_points"  # "make it 500 points"
     return intent
 
 
@@ -153,8 +155,9 @@ def product_in_hand(reading: Reading, state: dict) -> int | None:
 
 
 def _which_product(reading: Reading, state: dict, doing: str) -> Decision:
-    """No product in hand: search for what the message names, or ask."""
-    if reading.category or reading.brand or reading.shop_words:
+    """No product in hand: search for what the message names, say the shop doesn't carry
+    what it names in words the shop lacks, or ask."""
+    if reading.category or reading.brand or reading.shop_words or reading.wanted:
         return _search(reading, state)
     return say(f"Which product would you like to {doing}? Name it, or search and pick one.")
 
@@ -164,7 +167,8 @@ def _which_product(reading: Reading, state: dict, doing: str) -> Decision:
 
 def _search(reading: Reading, state: dict) -> Decision:
     if reading.products and not (reading.sort or reading.max_price or reading.min_price):
-        return call("product_details", product_id=reading.products[0])
+        # "do you have the trail runner?": the product as a result, in the shopper's words
+        return call("search_products", query=lexicon.current().product_names[reading.products[0]])
     named = reading.category or reading.brand or reading.shop_words
     if not named and (reading.wanted or reading.unknown):
         return call("shop_departments", looking_for=" ".join(reading.wanted or reading.unknown))
@@ -220,7 +224,8 @@ def _stock(reading: Reading, state: dict) -> Decision:
 def _add(reading: Reading, state: dict) -> Decision:
     product = product_in_hand(reading, state)
     more = re.search(r"\b(more|another|extra)\b", reading.text.lower())
-    if more and (product is None or (_description(reading) and not reading.products)):
+    named_line = reading.category or reading.brand  # "two more of the t-shirts"
+    if more and (product is None or (named_line and not reading.products)):
         # "two more of the t-shirt": the line already in the cart
         return call(
             "update_cart_item",
@@ -230,7 +235,8 @@ def _add(reading: Reading, state: dict) -> Decision:
         )
     if product is None:
         return _which_product(reading, state, "add")
-    options = state.get("options", {}) if product == state.get("last_product") else {}
+    chosen = state.get("options", {})
+    options = chosen if chosen.get("product_id") == product else {}
     search = state.get("search") or {}
     return call(
         "add_to_cart",
@@ -265,6 +271,8 @@ def _set_quantity(reading: Reading, state: dict) -> Decision:
 
 def _change_options(reading: Reading, state: dict) -> Decision:
     if not (reading.color or reading.size):
+        if reading.products:  # "does it come in other colours?"
+            return _product_info(reading, state)
         return say("Which color or size would you like instead?")
     product = reading.products[0] if reading.products else None
     said_before = reading.colors[0] if len(reading.colors) > 1 else ""  # "the grey one... black"
@@ -336,7 +344,9 @@ def _recommend(reading: Reading, state: dict) -> Decision:
     if reading.products:
         product = reading.products[0]
     if product is None and reading.category:
-        return call("goes_with_category", category=reading.category.name)
+        return call(
+            "goes_with_category", category=reading.category.name, max_price=reading.max_price
+        )
     if product is None:
         # "any gift ideas?": the best rated of what the message narrows to
         constraints = {k: v for k, v in _constraints(reading, {}).items() if k != "query"}
@@ -349,7 +359,10 @@ def _recommend(reading: Reading, state: dict) -> Decision:
         if re.search(r"\b(similar|like|alternatives?|instead of|other options)\b", text)
         else ""
     )
-    return call("similar_products", product_id=product, kind=kind)
+    ceiling = reading.max_price
+    if ceiling is None and re.search(r"\b(cheaper|less expensive|lower price)\b", text):
+        ceiling = float(lexicon.current().product_prices.get(product, 0)) or None
+    return call("similar_products", product_id=product, kind=kind, max_price=ceiling)
 
 
 HANDLERS = {
@@ -383,6 +396,23 @@ HANDLERS = {
     "refuse_others": lambda r, s: say(OTHERS),
     "refuse_rules": lambda r, s: say(RULES),
 }
+
+
+def follow_up(reading: Reading, state: dict, results: list[tuple[str, dict]]) -> Decision | None:
+    """A second step the message asked for: "add the cheapest Nike backpack" searched first,
+    now adds what it found."""
+    tool, data = results[-1]
+    if len(results) != 1 or tool != "search_products" or not data.get("products"):
+        return None
+    if _intent(reading, state) != "add_to_cart":
+        return None
+    return call(
+        "add_to_cart",
+        product_id=data["products"][0]["id"],
+        quantity=reading.quantity or 1,
+        color=reading.color,
+        size=reading.size,
+    )
 
 
 # A search that found nothing is tried once more without its narrowest constraint.

@@ -83,9 +83,12 @@ def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
         elif "added" in result:
             state["last_product"] = args["product_id"]
             state["options"] = {
-                option: result["added"][option]
-                for option in ("color", "size")
-                if result["added"].get(option)
+                "product_id": args["product_id"],
+                **{
+                    option: result["added"][option]
+                    for option in ("color", "size")
+                    if result["added"].get(option)
+                },
             }
     return state
 

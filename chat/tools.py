@@ -4,6 +4,7 @@ not an exception, so the agent can tell the shopper what went wrong."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from langchain_core.tools import StructuredTool
@@ -163,9 +164,16 @@ class ShopTools:
         if product is None:
             return {"error": "That product is not for sale."}
         inventory = catalog_queries.product_inventory(product)
-        stores = inventory["stores"]
+        stocked = {s["location_id"]: s for s in inventory["stores"]}
+        stores = [  # every store, those without a stock row at 0
+            stocked.get(
+                store.pk,
+                {"location_id": store.pk, "name": store.name, "city": store.city, "quantity": 0},
+            )
+            for store in catalog_queries.stores()
+        ]
         if city:
-            stores = [s for s in stores if s["city"].lower() == city.lower()]
+            stores = [s for s in stores if city.lower() in (s["city"].lower(), s["name"].lower())]
         return {
             "product": product.name,
             "product_id": product.pk,
@@ -452,21 +460,29 @@ class ShopTools:
             "refund_amount": f"{made.refund_amount:.2f}",
         }
 
-    def similar_products(self, product_id: int, kind: str = "") -> dict:
+    def similar_products(
+        self, product_id: int, kind: str = "", max_price: float | None = None
+    ) -> dict:
         """Products like this one (same category, near its price) and ones that go with it;
-        kind "like" or "goes_with" for only one of those."""
+        kind "like" or "goes_with" for only one of those; none dearer than ``max_price``."""
         product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
         found = {
-            "like": lambda: recommendations.like(product, limit=MAX_RESULTS),
-            "goes_with": lambda: recommendations.goes_with(product, limit=MAX_RESULTS),
+            "like": lambda: recommendations.like(product, limit=MAX_RESULTS * 3),
+            "goes_with": lambda: recommendations.goes_with(product, limit=MAX_RESULTS * 3),
         }.get(kind, lambda: recommendations.similar_products(product))()
+        if max_price is not None:
+            found = [p for p in found if p.price <= Decimal(str(max_price))]
+        found = found[:MAX_RESULTS]
         return {"product": product.name, "kind": kind, "products": [product_card(p) for p in found]}
 
-    def goes_with_category(self, category: str) -> dict:
+    def goes_with_category(self, category: str, max_price: float | None = None) -> dict:
         """Products that go with a kind of product ("what goes with a laptop?")."""
-        found = recommendations.goes_with_category(category, limit=MAX_RESULTS)
+        found = recommendations.goes_with_category(category, limit=MAX_RESULTS * 3)
+        if max_price is not None:
+            found = [p for p in found if p.price <= Decimal(str(max_price))]
+        found = found[:MAX_RESULTS]
         return {
             "product": category,
             "kind": "goes_with",

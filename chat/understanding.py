@@ -356,6 +356,7 @@ def _ground_words(words: list[str], lex: Lexicon, reading: Reading, *, expecting
                 and zipf_frequency(word, "en") < VERY_COMMON_ZIPF
             ):
                 reading.shop_words.append(word)  # a shop word that named nothing on its own
+                out.pop()  # searched for, but says nothing of what the shopper wants to do
         i += 1
     pattern = []
     for n, word in enumerate(out):
@@ -396,9 +397,14 @@ def _named_products(words: list[str], lex: Lexicon) -> list[tuple[int, int, list
 
 
 def _whole_name(words, start: int, end: int, ids: list[int], lex: Lexicon) -> tuple[int, int]:
-    """The span grown over the words around it that are also in the product's name ("the
-    [hydro flask trail] cloud 8 [water bottle]"), so its brand and kind are read as part of it."""
-    name = {w for pid in ids for w in words_of(lex.product_names.get(pid, ""))}
+    """The span grown over the words around it that are also in the product's name or brand
+    ("the [hydro flask trail] cloud 8 [water bottle]"), so its brand and kind are read as part
+    of it."""
+    name = {
+        w
+        for pid in ids
+        for w in words_of(f"{lex.product_names.get(pid, '')} {lex.product_brand.get(pid, '')}")
+    }
     while start > 0 and words[start - 1] in name:
         start -= 1
     while end < len(words) and words[end] in name:
@@ -699,12 +705,12 @@ def _corpus_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _asking_words() -> frozenset[str]:
-    """The words people ask for products with ("do you sell", "looking for"), as opposed to
-    the things they ask for."""
+    """The words people ask with ("do you sell", "looking for", "add"), as opposed to the things
+    they ask for."""
     return frozenset(
         w
         for sentence, intent in training_set()
-        if intent in ("search", "departments", "recommend")
+        if intent not in ("refuse_others", "refuse_rules")  # those name things: "phone number"
         for w in sentence.split()
         if not w.isupper()
     )

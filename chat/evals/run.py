@@ -146,11 +146,11 @@ def report(outcomes: list[Outcome]) -> str:
     by_intent = defaultdict(list)
     for outcome in outcomes:
         by_intent[outcome.intent].append(outcome)
-    rows = [f"{'intent':<10} {'passed':>6} {'of':>4} {'rate':>6}"]
+    rows = [f"{'intent':<16} {'passed':>6} {'of':>4} {'rate':>6}"]
     for intent, group in by_intent.items():
         passed = sum(o.passed for o in group)
-        rows.append(f"{intent:<10} {passed:>6} {len(group):>4} {passed / len(group):>6.0%}")
+        rows.append(f"{intent:<16} {passed:>6} {len(group):>4} {passed / len(group):>6.0%}")
     total = sum(o.passed for o in outcomes)
-    rows.append(f"{'all':<10} {total:>6} {len(outcomes):>4} {total / len(outcomes):>6.0%}")
+    rows.append(f"{'all':<16} {total:>6} {len(outcomes):>4} {total / len(outcomes):>6.1%}")
     rows += [f"FAILED {o.id}: {'; '.join(o.problems)}" for o in outcomes if not o.passed]
     return "\n".join(rows)

@@ -11,19 +11,27 @@ pytestmark = pytest.mark.django_db
 
 NAMES = [
     "search_products",
+    "shop_departments",
     "product_details",
     "stock_by_location",
     "show_cart",
     "add_to_cart",
     "update_cart_item",
+    "change_cart_item",
     "apply_coupon",
     "remove_coupon",
+    "clear_cart",
+    "redeem_points",
+    "remove_points",
     "list_coupons",
+    "coupon_details",
     "loyalty_status",
     "order_status",
+    "list_orders",
     "cancel_order",
     "start_return",
     "similar_products",
+    "goes_with_category",
 ]
 
 

@@ -12,7 +12,9 @@ def test_another_users_orders_never_appear(user_api, other_user, socks, address,
     add_to_cart(user_api, socks)
     number = place(user_api, address, good_card).json()["order_number"]
     theirs = ShopTools(other_user)
-    assert theirs.order_status(order_number=number) == {"error": f"You have no order {number}."}
+    assert theirs.order_status(order_number=number) == {
+        "error": f"I can't find an order {number} among your orders."
+    }
     assert theirs.order_status() == {"error": "You have no orders yet."}
     assert "error" in theirs.cancel_order(order_number=number, confirmed=True)
     assert "error" in theirs.start_return(order_number=number, confirmed=True)
