@@ -333,6 +333,13 @@ TEMPLATES: dict[str, list[str]] = {
         "(what|which) orders do i have",
         "(do i have|have i got) any (orders|open orders|past orders)",
     ],
+    "return_policy": [
+        "(whats|what is|tell me) (your|the) (return|returns|refund|exchange) policy",
+        "how (long|many days) do i have to (return|send back|exchange) (something|an item|it|stuff)",
+        "(can|do) you (accept|take) returns",
+        "(how do|how can) (returns|refunds|exchanges) work",
+        "is there a (return|refund) (window|period|deadline)",
+    ],
     "cancel_order": [
         (
             "(cancel|stop|call off|abort) (my |the |)(last |latest |recent |)(order|purchase)"
@@ -343,6 +350,11 @@ TEMPLATES: dict[str, list[str]] = {
             "(order|last order|ORDERNO|purchase)"
         ),
         "cancel ORDERNO",
+        (
+            "cancel the (order|one) that (hasnt|has not|didnt|did not) (shipped|been sent|shipped yet|"
+            "gone out)( yet|)"
+        ),
+        "cancel my (unshipped|pending|paid|processing|open|other) order",
         "i (changed my mind|dont want it) (cancel|please cancel) (my |the |)order( ORDERNO|)",
         "(yes |)(cancel|kill) it( please|)",
     ],

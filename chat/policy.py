@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from chat import lexicon
 from chat.understanding import Reading
+from orders.models import RETURN_DAYS
 
 # Below this the classifier is guessing; what the message names decides instead.
 CONFIDENT = 0.35
@@ -42,6 +43,16 @@ RULES = (
 )
 GOES_WITH = re.compile(
     r"\b(goes?|go|going|pairs?|match(es)?|wear|complete|accessor(y|ies)|complement|with it)\b"
+)
+RULE_CHANGE = re.compile(
+    r"\b(change|set|lower|drop|reduce|make|free|discount|cheaper|override|waive|give me)\b"
+)
+OWN_ORDER = re.compile(r"\b(my|the) (last |latest |recent |most recent )?(order|purchase)\b")
+SOMEONE_ELSES = re.compile(r"\b(\w+'s|someone else|another (customer|person|user)|other people)")
+RETURN_POLICY = (
+    f"Delivered orders can be returned within {RETURN_DAYS} days of delivery, in whole or in "
+    "part; you're refunded once the items reach us, to the way you paid. Ask me to return an "
+    "order and I'll start it."
 )
 NOTHING_PENDING = "Alright. What would you like to do next?"
 
@@ -89,6 +100,11 @@ def _intent(reading: Reading, state: dict) -> str:
         intent = "order_status"
     if isinstance(reading.points, int) and intent in ("set_quantity", "add_to_cart", "search"):
         intent = "redeem_points"  # "make it 500 points"
+    text = reading.text.lower()
+    if intent == "refuse_rules" and reading.products and not RULE_CHANGE.search(text):
+        intent = "product_info"  # "what's the price of X?" asks, it doesn't bargain
+    if intent == "refuse_others" and OWN_ORDER.search(text) and not SOMEONE_ELSES.search(text):
+        intent = reading.runner_up  # "cancel the order for my mom's gift" is one's own
     return intent
 
 
@@ -151,7 +167,10 @@ def product_in_hand(reading: Reading, state: dict) -> int | None:
             return None
     if state.get("last_product"):
         return state["last_product"]
-    return shown[0] if shown and (reading.refers_back or len(shown) == 1) else None
+    if shown and (reading.refers_back or len(shown) == 1):
+        return shown[0]
+    in_cart = state.get("cart_products") or []
+    return in_cart[0] if reading.refers_back and len(in_cart) == 1 else None
 
 
 def _which_product(reading: Reading, state: dict, doing: str) -> Decision:
@@ -167,8 +186,7 @@ def _which_product(reading: Reading, state: dict, doing: str) -> Decision:
 
 def _search(reading: Reading, state: dict) -> Decision:
     if reading.products and not (reading.sort or reading.max_price or reading.min_price):
-        # "do you have the trail runner?": the product as a result, in the shopper's words
-        return call("search_products", query=lexicon.current().product_names[reading.products[0]])
+        return call("product_details", product_id=reading.products[0])
     named = reading.category or reading.brand or reading.shop_words
     if not named and (reading.wanted or reading.unknown):
         return call("shop_departments", looking_for=" ".join(reading.wanted or reading.unknown))
@@ -209,6 +227,8 @@ def _constraints(reading: Reading, state: dict) -> dict:
 
 def _product_info(reading: Reading, state: dict) -> Decision:
     product = product_in_hand(reading, state)
+    if product is None and state.get("last_order") and not (reading.category or reading.brand):
+        return call("order_status", order_number=state["last_order"])  # "has it arrived?"
     if product is None:
         return _which_product(reading, state, "know about")
     return call("product_details", product_id=product)
@@ -258,6 +278,8 @@ def _set_quantity(reading: Reading, state: dict) -> Decision:
             product_id=product or (None if _description(reading) else state.get("last_product")),
             description=_description(reading) if not product else "",
         )
+    if state.get("last_tool") in ("redeem_points", "remove_points") and reading.numbers:
+        return call("redeem_points", points=reading.numbers[0])  # "make it 500"
     if reading.quantity is None:
         return say("How many would you like?")
     product = reading.products[0] if reading.products else state.get("last_product")
@@ -390,6 +412,7 @@ HANDLERS = {
     "start_return": _order("start_return"),
     "recommend": _recommend,
     "departments": lambda r, s: _search(r, s) if r.wanted else call("shop_departments"),
+    "return_policy": lambda r, s: say(RETURN_POLICY),
     "greeting": lambda r, s: say(GREETING),
     "thanks": lambda r, s: say(THANKS),
     "capabilities": lambda r, s: say(CAPABILITIES),

@@ -76,6 +76,14 @@ def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
             state.pop("last_product", None)
     if args.get("product_id") and "error" not in result:
         state["last_product"] = args["product_id"]
+    if tool == "product_details" and "error" not in result:
+        state["last_products"] = [args["product_id"]]  # what is on screen now
+    state["last_tool"] = tool
+    if result.get("order_number") and "error" not in result:
+        state["last_order"] = result["order_number"]
+    cart = result.get("cart", result if tool == "show_cart" else None)
+    if isinstance(cart, dict) and "items" in cart:
+        state["cart_products"] = [item["product_id"] for item in cart["items"]]
     if tool == "add_to_cart":
         missing = [f for f in ("color", "size") if f in result.get("fields", {})]
         if missing:

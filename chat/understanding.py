@@ -134,6 +134,7 @@ class Reading:
     text: str
     intent: str = ""
     confidence: float = 0.0
+    runner_up: str = ""  # the classifier's second choice
     pattern: str = ""  # the message as the classifier reads it
     products: list[int] = field(default_factory=list)  # named products, best first
     brand: str = ""
@@ -157,6 +158,7 @@ class Reading:
     confirmed: bool = False  # "..., yes I'm sure": a request that answers its own question
     colors: list[str] = field(default_factory=list)  # every colour said, in order
     scale: int | None = None  # "double it": 2
+    numbers: list[int] = field(default_factory=list)  # every whole number said, in order
 
     @property
     def search_text(self) -> str:
@@ -167,7 +169,7 @@ def read(text: str, *, lexicon_: Lexicon | None = None, expecting: str = "") -> 
     """The meaning of ``text``. ``expecting``: what the assistant just asked for ("size",
     "color", "quantity"), so that a bare "10" or "navy" answers it."""
     found = ground(text, lexicon_ or lexicon.current(), expecting=expecting)
-    found.intent, found.confidence = classify(found.pattern)
+    found.intent, found.confidence, found.runner_up = classify(found.pattern)
     return found
 
 
@@ -482,6 +484,7 @@ def _number(words, i, lex: Lexicon, reading: Reading, *, expecting: str) -> str:
     if word == "one" and _after(words, i, ("the", "that", "this", "which", "any", "a", *ORDINALS)):
         return word  # "the first one": a pick, not a quantity
     value = int(word) if word.isdigit() else NUMBER_WORDS[word]
+    reading.numbers.append(value)
     if (
         word.isdigit()
         and word in lex.sizes
@@ -753,8 +756,9 @@ def train():
     return model
 
 
-def classify(pattern: str) -> tuple[str, float]:
+def classify(pattern: str) -> tuple[str, float, str]:
+    """The intent, how sure the classifier is of it, and its second choice."""
     model = classifier()
     probabilities = model.predict_proba([pattern])[0]
-    best = probabilities.argmax()
-    return str(model.classes_[best]), float(probabilities[best])
+    second, best = probabilities.argsort()[-2:]
+    return str(model.classes_[best]), float(probabilities[best]), str(model.classes_[second])

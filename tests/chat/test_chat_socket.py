@@ -82,7 +82,7 @@ async def test_connect_says_hello_with_the_history(token, shop):
     hello = await client.receive_json_from()
     assert (hello["type"], hello["session_id"], hello["history"]) == ("system", "hist", [])
     assert hello["content"] and hello["timestamp"]
-    await client.send_json_to({"message": "trail shoes"})
+    await client.send_json_to({"message": "nike shoes"})
     await receive_until(client, "assistant")
     await client.disconnect()
 
@@ -90,7 +90,7 @@ async def test_connect_says_hello_with_the_history(token, shop):
     await again.connect()
     history = (await again.receive_json_from())["history"]
     assert [(h["type"], h["content"][:11]) for h in history] == [
-        ("user", "trail shoes"),
+        ("user", "nike shoes"),
         ("assistant", "Here is 1:\n"),
     ]
     await again.disconnect()
@@ -110,7 +110,7 @@ async def test_each_step_is_sent_as_it_happens_not_with_the_answer(token, shop, 
     client = chat("steps", token)
     await client.connect()
     await client.receive_json_from()
-    await client.send_json_to({"message": "trail shoes"})
+    await client.send_json_to({"message": "nike shoes"})
     arrived = {}
     for event in await receive_until(client, "tool_call"):
         arrived[event["type"]] = time.monotonic()
