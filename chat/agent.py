@@ -56,12 +56,15 @@ def build_agent(user, model=None):
     graph.add_edge(START, "planner")
     graph.add_conditional_edges("planner", tools_condition, {"tools": "tools", END: END})
     graph.add_edge("tools", "planner")
-    return graph.compile()
+    agent = graph.compile()
+    agent.planner = planner  # run() starts each turn afresh on it
+    return agent
 
 
 def run(agent, text: str, state: dict):
     """Yield the graph's steps for one shopper message: ("tool_call", name, args),
     ("tool_result", name, data) and finally ("assistant", content, extras)."""
+    agent.planner.start_turn()
     messages = [
         SystemMessage(content=INSTRUCTIONS),
         SystemMessage(content="state:" + json.dumps(state)),
@@ -78,4 +81,19 @@ def run(agent, text: str, state: dict):
                     for call in message.tool_calls:
                         yield ("tool_call", call["name"], call["args"])
                 else:
-                    yield ("assistant", message.content, message.additional_kwargs)
+                    yield ("assistant", _text(message.content), _shown(message))
+
+
+# What an answer may carry to the socket besides its text: a provider's own keys stay out.
+SHOWN = ("products", "cart")
+
+
+def _shown(message) -> dict:
+    return {k: v for k, v in message.additional_kwargs.items() if k in SHOWN}
+
+
+def _text(content) -> str:
+    """A model's content as text (some providers answer with a list of parts)."""
+    if isinstance(content, list):
+        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return content

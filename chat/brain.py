@@ -78,14 +78,39 @@ class OfflineShopModel(BaseChatModel):
         )
 
 
+class TurnPlanner:
+    """The configured model, with the offline brain behind it for the rest of a turn once the
+    model has failed in it (an error, a timeout, or tool calls whose arguments are not valid
+    JSON): a turn costs at most one model timeout, never one per planning step."""
+
+    def __init__(self, model, offline):
+        self.model, self.offline, self.failed = model, offline, False
+
+    def start_turn(self) -> None:
+        self.failed = False
+
+    def invoke(self, messages):
+        if not self.failed:
+            try:
+                message = self.model.invoke(messages)
+            except Exception as exc:  # noqa: BLE001 - any model failure: the offline brain answers
+                log.warning("llm_failed", error=f"{type(exc).__name__}: {exc}")
+            else:
+                if not (message.invalid_tool_calls and not message.tool_calls):
+                    return message
+                log.warning("llm_invalid_tool_calls", calls=len(message.invalid_tool_calls))
+            self.failed = True
+        return self.offline.invoke(messages)
+
+
 def planner_for(tools, model=None):
-    """The chat model that plans: the configured LLM with our tools bound, falling back to the
-    offline brain whenever the LLM fails; the offline brain alone when none is configured."""
+    """The chat model that plans: the configured LLM with our tools bound, the offline brain
+    taking over when it fails; the offline brain alone when none is configured."""
     offline = OfflineShopModel().bind_tools(tools)
     model = model or _configured_llm()
     if model is None:
-        return offline
-    return model.bind_tools(tools).with_fallbacks([offline])
+        return TurnPlanner(offline, offline)
+    return TurnPlanner(model.bind_tools(tools), offline)
 
 
 def _configured_llm():
@@ -97,8 +122,9 @@ def _configured_llm():
     except (KeyError, ImportError):
         log.warning("llm_unavailable", provider=provider, using="offline brain")
         return None
+    # No retries: a model that fails once in a turn hands the turn to the offline brain.
     return model_class(
-        model=settings.LLM_MODEL, timeout=settings.LLM_TIMEOUT_SECONDS, max_retries=1
+        model=settings.LLM_MODEL, timeout=settings.LLM_TIMEOUT_SECONDS, max_retries=0
     )
 
 

@@ -1,13 +1,16 @@
 """/ws/chat/{session_id}: the sales agent's socket (API.md). It only routes: the agent, its
 tools and the session's persistence are in chat.agent, chat.tools and chat.services."""
 
+import asyncio
+
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from catalog.consumers import InventoryStream
-from chat import services
+from chat import lexicon, services, understanding
 from chat.agent import build_agent, run
 from core.consumers import LiveConsumer
 from core.ratelimit import RateLimit, hit
@@ -29,6 +32,10 @@ class ChatConsumer(InventoryStream, LiveConsumer):
                 await self.close(code=FORBIDDEN)
                 return
             self.agent = build_agent(user)
+            # The offline brain's classifier and the catalog's words, ready before the first
+            # message (trained and read once a process, seconds on a large catalog).
+            await asyncio.get_running_loop().run_in_executor(None, understanding.classifier)
+            await database_sync_to_async(lexicon.current)()
         await super().connect()
 
     async def on_connected(self):
@@ -58,8 +65,12 @@ class ChatConsumer(InventoryStream, LiveConsumer):
         await self.send_event("thinking", content="Looking into it…")
         await self._answer(message.strip())
 
-    @database_sync_to_async
-    def _answer(self, message: str) -> None:
+    async def _answer(self, message: str) -> None:
+        # A thread of its own, not the process's one sync thread: a turn waiting seconds on a
+        # model must not hold up other shoppers' turns or sockets signing in.
+        await database_sync_to_async(self._turn, thread_sensitive=False)(message)
+
+    def _turn(self, message: str) -> None:
         """Run one turn, sending each tool step and the answer as it happens (a model may take
         seconds per step), then keep the turn in the session."""
         send = async_to_sync(self.send_json)
@@ -96,4 +107,7 @@ class ChatConsumer(InventoryStream, LiveConsumer):
             else:
                 send({"type": "assistant", "content": name, **data, "timestamp": now})
                 steps.append({"type": "assistant", "content": name, "data": data})
-        services.record_turn(session=session, steps=steps, state=state)
+        try:
+            services.record_turn(session=session, steps=steps, state=state)
+        finally:
+            connection.close()  # the pool thread's own connection, not kept between turns

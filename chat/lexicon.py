@@ -10,10 +10,12 @@ English word: "boots" stays "boots" (the shop may not sell them) and is never re
 
 import re
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db import connection
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
@@ -183,16 +185,40 @@ def _product_nouns(products: list[dict]) -> dict[str, list[tuple[str, ...]]]:
 
 _cached: tuple[tuple, Lexicon] | None = None
 _building = threading.Lock()
+# A catalog whose lexicon takes longer than this to read is read again in the background after
+# an edit, the old lexicon answering meanwhile; a smaller one is read again at once.
+INLINE_BUILD_SECONDS = 0.25
+_last_build_seconds = 0.0
 
 
 def current() -> Lexicon:
-    """The lexicon of the catalog as it is now (rebuilt after a catalog edit). The newest
+    """The lexicon of the catalog as it is now (read again after a catalog edit). The newest
     product's id goes with the catalog's version: a version is bumped once the edit commits,
     and a catalog loaded in one transaction (the demo, a test) is seen before it does."""
-    global _cached
     version = (catalog_version(), newest_product_id())
-    if _cached is None or _cached[0] != version:
-        with _building:
-            if _cached is None or _cached[0] != version:
-                _cached = (version, build())
+    if _cached is not None and _cached[0] == version:
+        return _cached[1]
+    if _cached is not None and _last_build_seconds > INLINE_BUILD_SECONDS:
+        if _building.acquire(blocking=False):
+            threading.Thread(target=_build_in_background, args=(version,), daemon=True).start()
+        return _cached[1]
+    with _building:
+        if _cached is None or _cached[0] != version:
+            _store(version)
     return _cached[1]
+
+
+def _store(version: tuple) -> None:
+    global _cached, _last_build_seconds
+    started = time.perf_counter()
+    built = build()
+    _last_build_seconds = time.perf_counter() - started
+    _cached = (version, built)
+
+
+def _build_in_background(version: tuple) -> None:
+    try:
+        _store(version)
+    finally:
+        _building.release()
+        connection.close()  # this thread's own connection

@@ -2,6 +2,7 @@
 
 import gc
 import os
+import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -19,6 +20,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
+from chat.understanding import classifier
 from config.routing import websocket_urlpatterns
 from core.socket_auth import SocketAuthStack
 
@@ -28,3 +30,6 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(SocketAuthStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# The sales agent's intent classifier trains in a couple of seconds: begin as the server starts.
+threading.Thread(target=classifier, name="agent-classifier", daemon=True).start()

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
+from django.db import connection
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.settings import api_settings
 
@@ -22,13 +23,20 @@ def _token_authentication():
     raise LookupError("No token authentication class in REST_FRAMEWORK's authentication classes.")
 
 
-@database_sync_to_async
-def user_for_token(raw: str):
+def _user_for_token(raw: str):
     authentication = _token_authentication()
     try:
         return authentication.get_user(authentication.get_validated_token(raw.encode()))
     except AuthenticationFailed:  # InvalidToken is one: bad, expired or revoked
         return None
+    finally:
+        connection.close()  # a pool thread's own connection
+
+
+async def user_for_token(raw: str):
+    # Not on the process's one sync thread, where a slow chat turn could make a socket wait
+    # out the server's handshake timeout.
+    return await database_sync_to_async(_user_for_token, thread_sensitive=False)(raw)
 
 
 class TokenAuthMiddleware(BaseMiddleware):

@@ -1,6 +1,8 @@
 """The agent graph is the same for the offline brain and for an LLM: a fake tool-calling chat
 model drives it here, and an LLM that fails hands over to the offline brain."""
 
+import time
+
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
@@ -67,3 +69,54 @@ def test_an_unknown_provider_uses_the_offline_brain(user, shop, settings):
     settings.LLM_PROVIDER = "no-such-provider"
     steps = list(run(build_agent(user), "hello", {}))
     assert steps == [("assistant", steps[0][1], {})] and "I can find products" in steps[0][1]
+
+
+class SlowModel(FakeToolCallingModel):
+    """A model that takes its time, then answers in words."""
+
+    seconds: float = 1.0
+
+    def _generate(self, *args, **kwargs):
+        time.sleep(self.seconds)
+        return super()._generate(*args, **kwargs)
+
+
+class HungModel(FakeToolCallingModel):
+    calls: list = []
+
+    def _generate(self, *args, **kwargs):
+        self.calls.append(time.monotonic())
+        time.sleep(0.3)
+        raise TimeoutError("no answer within the timeout")
+
+
+def test_a_model_that_fails_once_leaves_the_rest_of_the_turn_to_the_offline_brain(user, shop):
+    hung = HungModel(messages=iter([]))
+    hung.calls = []
+    agent = build_agent(user, model=hung)
+    started = time.monotonic()
+    steps = list(run(agent, "jacket", {}))
+    assert [s[0] for s in steps] == ["tool_call", "tool_result", "assistant"]
+    assert len(hung.calls) == 1  # one timeout for the turn, not one per planning step
+    assert time.monotonic() - started < 0.3 + 0.5
+    list(run(agent, "jacket", {}))
+    assert len(hung.calls) == 2  # the next turn tries the model again
+
+
+def test_tool_calls_with_broken_arguments_are_answered_by_the_offline_brain(user, shop):
+    broken = AIMessage(
+        content="",
+        invalid_tool_calls=[
+            {"name": "search_products", "args": '{"query": "jack', "id": "c1", "error": "bad JSON"}
+        ],
+    )
+    model = FakeToolCallingModel(messages=iter([broken]))
+    steps = list(run(build_agent(user, model=model), "jacket", {}))
+    assert steps[-1][0] == "assistant" and "Glacier Jacket" in steps[-1][1]
+
+
+def test_provider_keys_stay_out_of_the_answer(user, shop):
+    said = AIMessage(content="Hello!", additional_kwargs={"refusal": None, "products": []})
+    model = FakeToolCallingModel(messages=iter([said]))
+    [answer] = list(run(build_agent(user, model=model), "hi", {}))
+    assert answer == ("assistant", "Hello!", {"products": []})

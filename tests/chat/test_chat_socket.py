@@ -12,6 +12,7 @@ from cart.models import CartItem
 from catalog import stock
 from config.asgi import application
 from tests.catalog import builders
+from tests.conftest import full_mode_only
 from tests.sockets import refused_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -211,3 +212,41 @@ async def test_chat_is_throttled_per_user(token, settings):
     error = await client.receive_json_from()
     assert error["type"] == "error" and "quickly" in error["content"]
     await client.disconnect()
+
+
+# SQLite's in-memory test database refuses a second writer at once instead of waiting for it.
+@full_mode_only
+async def test_slow_turns_run_side_by_side_and_sockets_still_connect(
+    user, other_user, token, shop, monkeypatch
+):
+    """Turns of a model taking a second each: two shoppers at once are both answered in about
+    a second, and a third shopper's socket opens meanwhile."""
+    from langchain_core.messages import AIMessage
+
+    from chat import consumers
+    from tests.chat.test_brains import SlowModel
+
+    real_build = consumers.build_agent
+
+    def slow_agent(user):
+        return real_build(user, model=SlowModel(messages=iter([AIMessage(content="Sure.")])))
+
+    monkeypatch.setattr(consumers, "build_agent", slow_agent)
+    theirs = (await database_sync_to_async(issue_token_pair)(other_user))["access"]
+    first, second = chat("slow-1", token), chat("slow-2", theirs)
+    for client in (first, second):
+        await client.connect()
+        await client.receive_json_from()
+    started = time.monotonic()
+    await first.send_json_to({"message": "hello"})
+    await second.send_json_to({"message": "hello"})
+    third = chat("slow-3", token)
+    assert (await third.connect(timeout=2))[0]
+    connected = time.monotonic() - started
+    answers = [(await receive_until(client, "assistant"))[-1] for client in (first, second)]
+    answered = time.monotonic() - started
+    assert [a["content"] for a in answers] == ["Sure.", "Sure."]
+    assert connected < 0.8  # not after the turns
+    assert answered < 1.8  # side by side: one after the other would be 2 s and more
+    for client in (first, second, third):
+        await client.disconnect()
