@@ -101,7 +101,7 @@ def test_staff_ship_an_order_the_customer_watches_then_refund_a_return(new_page,
     customer: Page = new_page()
     sign_in(customer, "john", "john-demo-2026", next_path=f"/orders/{order['id']}/")
     expect(customer.locator("[data-order-status]")).to_have_text("Paid")
-    customer.wait_for_function("document.documentElement.dataset.live === 'connected'")
+    expect(customer.locator("html")).to_have_attribute("data-live", "connected")
 
     staff: Page = new_page()
     _admin_sign_in(staff)
