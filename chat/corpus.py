@@ -3,8 +3,8 @@ classifier (chat/understanding.py).
 
 Sentences are written with the shop's own words already replaced by their kind, as the
 classifier sees every message: PRODUCT (a product named), BRAND, CATEGORY, COLOR, SIZE, PRICE,
-NUM, CODE (a coupon code), POINTS, ORDERNO (an order number), CITY (a store's city or name),
-ORD (first, second, last...), and THING for a word the shop does not know. "(a|b|)" stands for
+NUM, CODE (a coupon code), POINTS, PERCENT, ORDERNO (an order number), CITY (a store's city or
+name), ORD (first, second, last...), and THING for a word the shop does not know. "(a|b|)" stands for
 each choice in turn, the empty one included; each intent keeps at most MAX_PER_INTENT of its
 expansions, picked with a fixed seed so that training is the same every time.
 """

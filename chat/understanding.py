@@ -26,22 +26,6 @@ from loyalty.rules import POINTS_PER_DOLLAR
 
 # A one-word brand this common in English is taken as the word unless a category is beside it.
 VERY_COMMON_ZIPF = 4.5
-KINDS = (
-    "PRODUCT",
-    "BRAND",
-    "CATEGORY",
-    "COLOR",
-    "SIZE",
-    "PRICE",
-    "NUM",
-    "CODE",
-    "POINTS",
-    "ORDERNO",
-    "CITY",
-    "ORD",
-    "THING",
-    "PERCENT",
-)
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -77,7 +61,7 @@ SIZE_WORDS = {
     "x large": "xl",
 }
 # Spellings English has two of; a shop uses one.
-SPELLINGS = {"gray": "grey", "grey": "gray", "colour": "color"}
+SPELLINGS = {"gray": "grey", "grey": "gray"}
 SORTS = [
     (
         r"\b(cheapest|least expensive|lowest[- ]priced?|lowest price|most affordable|budget)\b",
