@@ -187,6 +187,8 @@ def ground(text: str, lex: Lexicon, *, expecting: str = "") -> Reading:
     words = [t if t.isupper() else lex.correct(t) for t in tokens]
     pattern = _ground_words(words, lex, reading, expecting=expecting)
     reading.pattern = " ".join(pattern)
+    said = {lexicon.stem(t): t for t in re.findall(r"[a-z]+", lowered)}
+    reading.wanted = [said.get(w, w) for w in reading.wanted]  # as the shopper wrote them
     return reading
 
 
