@@ -24,6 +24,11 @@ SHIPPING = Decimal("5.99")
 CURRENCY = "USD"
 
 
+def points_value(points: int) -> Decimal:
+    """What points are worth off an order, before any cap."""
+    return cents(Decimal(max(points, 0)) / POINTS_PER_DOLLAR)
+
+
 def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -91,7 +96,7 @@ def compute(
 
     loyalty_discount = cents((subtotal - coupon_discount) * tier_rate)
     left = subtotal - coupon_discount - loyalty_discount
-    points_discount = min(cents(Decimal(max(points, 0)) / POINTS_PER_DOLLAR), left)
+    points_discount = min(points_value(points), left)
     discount = coupon_discount + loyalty_discount + points_discount
     merchandise = subtotal - discount
     tax = cents(merchandise * TAX_RATE)

@@ -25,7 +25,3 @@ def only_item_id(cart: Cart) -> int | None:
     """The id of the cart's line when it has exactly one."""
     ids = list(cart.items.values_list("pk", flat=True)[:2])
     return ids[0] if len(ids) == 1 else None
-
-
-def quantity_of(cart: Cart, item_id: int) -> int:
-    return cart.items.filter(pk=item_id).values_list("quantity", flat=True).first() or 0

@@ -198,6 +198,17 @@ def set_quantity(*, cart: Cart, item_id: int, quantity: int) -> CartItem | None:
 
 
 @transaction.atomic
+def change_quantity(*, cart: Cart, item_id: int, add: int = 0, times: int = 1) -> CartItem | None:
+    """A line's quantity multiplied by ``times`` and raised by ``add`` ("double it", "two
+    more"), read and set under the cart's lock."""
+    _lock(cart)
+    current = cart.items.filter(pk=item_id).values_list("quantity", flat=True).first()
+    if current is None:
+        raise CartItemNotFound()
+    return set_quantity(cart=cart, item_id=item_id, quantity=current * times + add)
+
+
+@transaction.atomic
 def change_options(*, cart: Cart, item_id: int, color: str = "", size: str = "") -> CartItem:
     """Swap a line for the same product in another colour and/or size (the ones not given stay
     as they were), keeping its quantity; merged into a line of that variant already there."""

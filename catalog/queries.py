@@ -184,8 +184,15 @@ def newest_product_id() -> int | None:
     return Product.objects.order_by("-pk").values_list("pk", flat=True).first()
 
 
-def stores() -> list[StockLocation]:
-    """The active stores (not warehouses), by name."""
-    return list(
-        StockLocation.objects.filter(is_active=True, kind=StockLocation.Kind.STORE).order_by("name")
-    )
+def every_store(inventory: dict) -> list[dict]:
+    """product_inventory's stores, with each active store that holds none of it at 0."""
+    stocked = {s["location_id"]: s for s in inventory["stores"]}
+    return [
+        stocked.get(
+            store.pk,
+            {"location_id": store.pk, "name": store.name, "city": store.city, "quantity": 0},
+        )
+        for store in StockLocation.objects.filter(
+            is_active=True, kind=StockLocation.Kind.STORE
+        ).order_by("name")
+    ]

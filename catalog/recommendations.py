@@ -25,9 +25,14 @@ LIKE_IT, GOES_WITH = 3, 2
 NEAR_PRICE = (Decimal("0.7"), Decimal("1.3"))
 
 
-def like(product: Product, *, limit: int = LIKE_IT) -> list[Product]:
-    """Products in stock of the same category and within 30% of its price, best rated first."""
+def like(
+    product: Product, *, limit: int = LIKE_IT, max_price: Decimal | None = None
+) -> list[Product]:
+    """Products in stock of the same category and within 30% of its price (and at most
+    ``max_price``), best rated first."""
     low, high = (product.price * share for share in NEAR_PRICE)
+    if max_price is not None:
+        high = min(high, max_price)
     return list(
         active_products()
         .filter(category=product.category, price__range=(low, high), stock__gt=0)
@@ -36,20 +41,24 @@ def like(product: Product, *, limit: int = LIKE_IT) -> list[Product]:
     )
 
 
-def goes_with(product: Product, *, limit: int = GOES_WITH) -> list[Product]:
+def goes_with(
+    product: Product, *, limit: int = GOES_WITH, max_price: Decimal | None = None
+) -> list[Product]:
     """Products in stock from the categories that go with its category, best rated first."""
-    return goes_with_category(product.category.name, limit=limit)
+    return goes_with_category(product.category.name, limit=limit, max_price=max_price)
 
 
-def goes_with_category(category: str, *, limit: int = GOES_WITH) -> list[Product]:
-    """Products in stock from the categories that go with this one, best rated first."""
-    return list(
-        active_products()
-        .filter(category__name__in=COMPLEMENTS.get(category, []), stock__gt=0)
-        .order_by("-rating", "id")[:limit]
-    )
+def goes_with_category(
+    category: str, *, limit: int = GOES_WITH, max_price: Decimal | None = None
+) -> list[Product]:
+    """Products in stock (at most ``max_price``) from the categories that go with this one,
+    best rated first."""
+    found = active_products().filter(category__name__in=COMPLEMENTS.get(category, []), stock__gt=0)
+    if max_price is not None:
+        found = found.filter(price__lte=max_price)
+    return list(found.order_by("-rating", "id")[:limit])
 
 
-def similar_products(product: Product) -> list[Product]:
+def similar_products(product: Product, *, max_price: Decimal | None = None) -> list[Product]:
     """Three products like it, then two that go with it."""
-    return [*like(product), *goes_with(product)]
+    return [*like(product, max_price=max_price), *goes_with(product, max_price=max_price)]

@@ -53,8 +53,9 @@ class OfflineShopModel(BaseChatModel):
         expecting = (state.get("asking") or {}).get("missing", "")
         if isinstance(last, ToolMessage):
             results = _results_since_question(messages)
-            reading = understanding.read(_question(messages), expecting=expecting)
-            step = policy.relax(results) or policy.follow_up(reading, state, results)
+            step = policy.relax(results) or policy.follow_up(
+                lambda: understanding.read(_question(messages), expecting=expecting), state, results
+            )
             message = _tool_call(step) if step else answer(results)
         else:
             reading = understanding.read(str(last.content), expecting=expecting)

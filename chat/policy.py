@@ -9,6 +9,7 @@ missing colour or size), which only the very next message can answer.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chat import lexicon
@@ -18,12 +19,6 @@ from orders.models import RETURN_DAYS
 # Below this the classifier is guessing; what the message names decides instead.
 CONFIDENT = 0.35
 SEARCH_SLOTS = ("query", "brand", "category", "color", "size", "min_price", "max_price", "sort")
-# Said with a cancel or return request, the shopper has already answered "are you sure?".
-CONFIRMED = re.compile(
-    r"\b(yes|yeah|yep|sure|certain|go ahead|confirm(ed)?|do it|please do|definitely|proceed|"
-    r"right away|no need to (ask|confirm|check)|(don'?t|do not|without) (ask|confirm|check)"
-    r"(ing)?)\b"
-)
 
 CAPABILITIES = (
     'I can find products ("trail shoes under $120 in blue", "cheapest Nike sneakers"), tell '
@@ -344,7 +339,7 @@ def _order(tool: str):
             tool,
             order_number=reading.order_number,
             description=_returned(reading) if tool == "start_return" else None,
-            confirmed=reading.confirmed or _confirmed(reading.text.lower()) or None,
+            confirmed=reading.confirmed or None,
         )
 
     return handle
@@ -355,10 +350,6 @@ def _returned(reading: Reading) -> str:
     if reading.products:
         return lexicon.current().product_names.get(reading.products[0], "")
     return _description(reading)
-
-
-def _confirmed(text: str) -> bool:
-    return bool(CONFIRMED.search(text)) and not re.search(r"\bnot (sure|certain)\b", text)
 
 
 def _recommend(reading: Reading, state: dict) -> Decision:
@@ -421,12 +412,15 @@ HANDLERS = {
 }
 
 
-def follow_up(reading: Reading, state: dict, results: list[tuple[str, dict]]) -> Decision | None:
+def follow_up(
+    read: Callable[[], Reading], state: dict, results: list[tuple[str, dict]]
+) -> Decision | None:
     """A second step the message asked for: "add the cheapest Nike backpack" searched first,
-    now adds what it found."""
+    now adds what it found. ``read`` reads the message again, only when that may be so."""
     tool, data = results[-1]
     if len(results) != 1 or tool != "search_products" or not data.get("products"):
         return None
+    reading = read()
     if _intent(reading, state) != "add_to_cart":
         return None
     return call(

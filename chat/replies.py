@@ -1,6 +1,8 @@
 """How the offline brain words a tool's result: one function per tool (chat.tools.TOOLS names
 which), each giving the answer's text and what the client shows beside it (products, cart)."""
 
+from decimal import Decimal
+
 Reply = tuple[str, dict]
 SORTED = {
     "price": ", cheapest first",
@@ -110,8 +112,8 @@ def cart_cleared(data: dict) -> Reply:
 
 
 def points_redeemed(data: dict) -> Reply:
-    dollars = data["points"] // 100
-    return cart(data, f"{data['points']} points (${dollars} off) will go towards this order. ")
+    worth = _dollars(data["worth"])
+    return cart(data, f"{data['points']} points (${worth} off) will go towards this order. ")
 
 
 def points_removed(data: dict) -> Reply:
@@ -129,6 +131,11 @@ def coupon_details(data: dict) -> Reply:
     return _terms(data["coupon"]) + ".", {}
 
 
+def _dollars(amount: str) -> str:
+    """ "12.00" -> "12"; "12.50" stays."""
+    return amount.removesuffix(".00")
+
+
 def _terms(c: dict) -> str:
     off = (
         f"{c['discount_value'].removesuffix('.00')}% off"
@@ -138,12 +145,12 @@ def _terms(c: dict) -> str:
     terms = [off]
     if c["max_discount"]:
         terms.append(f"up to ${c['max_discount']}")
-    if c["min_purchase"] != "0.00":
+    if Decimal(c["min_purchase"]):
         terms.append(f"minimum purchase ${c['min_purchase']}")
     if c["min_tier"]:
         terms.append(f"for {c['min_tier'].title()} members and above")
     if c["valid_until"]:
-        terms.append(f"valid until {c['valid_until']}")
+        terms.append(f"valid until {c['valid_until'][:10]}")
     described = f" ({c['description']})" if c["description"] else ""
     return f"{c['code']}{described}: {', '.join(terms)}"
 
@@ -154,7 +161,7 @@ def loyalty_status(data: dict) -> Reply:
         if data["next_tier"]
         else ""
     )
-    worth = data["points"] // 100
+    worth = _dollars(data["worth"])
     return (
         (
             f"You are {data['tier'].title()} with {data['points']} points (worth ${worth} off an "

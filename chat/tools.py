@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from langchain_core.tools import StructuredTool
 
+from cart import pricing
 from cart import queries as cart_queries
 from cart import services as cart_services
 from catalog import queries as catalog_queries
@@ -20,6 +21,7 @@ from chat import replies
 from chat.lexicon import words_of
 from core.errors import APIError
 from loyalty import services as loyalty
+from loyalty.serializers import CouponSerializer
 from orders import fulfilment as order_fulfilment
 from orders import queries as order_queries
 from orders import returns as order_returns
@@ -43,19 +45,6 @@ def product_card(product: Product) -> dict:
         "stock_status": product.stock_status,
         "image": images[0] if images else None,
         "url": f"/p/{product.slug}/",
-    }
-
-
-def _coupon(coupon) -> dict:
-    return {
-        "code": coupon.code,
-        "description": coupon.description,
-        "discount_type": coupon.discount_type,
-        "discount_value": f"{coupon.discount_value:.2f}",
-        "min_purchase": f"{coupon.min_purchase:.2f}",
-        "max_discount": f"{coupon.max_discount:.2f}" if coupon.max_discount else None,
-        "min_tier": coupon.min_tier or None,
-        "valid_until": coupon.valid_until.date().isoformat() if coupon.valid_until else None,
     }
 
 
@@ -164,14 +153,7 @@ class ShopTools:
         if product is None:
             return {"error": "That product is not for sale."}
         inventory = catalog_queries.product_inventory(product)
-        stocked = {s["location_id"]: s for s in inventory["stores"]}
-        stores = [  # every store, those without a stock row at 0
-            stocked.get(
-                store.pk,
-                {"location_id": store.pk, "name": store.name, "city": store.city, "quantity": 0},
-            )
-            for store in catalog_queries.stores()
-        ]
+        stores = catalog_queries.every_store(inventory)
         if city:
             stores = [s for s in stores if city.lower() in (s["city"].lower(), s["name"].lower())]
         return {
@@ -248,22 +230,22 @@ class ShopTools:
         scale: int | None = None,
     ) -> dict:
         """Set a cart line's quantity (0 removes it), raise it by ``increase_by`` or multiply it
-        by ``scale`` ("double it"): the line
-        by id, by product, or by words of its brand, category or colour ("the hoodie"); with
-        none, the cart's only line."""
+        by ``scale`` ("double it"): the line by id, by product, or by words of its brand,
+        category or colour ("the hoodie"); with none, the cart's only line."""
         cart = self._cart()
         if item_id is None:
             item_id = self._line(cart, product_id=product_id, description=description)
         if item_id is None:
             return {"error": "That isn't in your cart."}
-        if increase_by is not None:
-            quantity = cart_queries.quantity_of(cart, item_id) + increase_by
-        if scale is not None:
-            quantity = cart_queries.quantity_of(cart, item_id) * scale
-        if quantity is None:
+        if quantity is None and increase_by is None and scale is None:
             return {"error": "How many would you like?"}
         try:
-            cart_services.set_quantity(cart=cart, item_id=item_id, quantity=quantity)
+            if quantity is not None:
+                cart_services.set_quantity(cart=cart, item_id=item_id, quantity=quantity)
+            else:
+                cart_services.change_quantity(
+                    cart=cart, item_id=item_id, add=increase_by or 0, times=scale or 1
+                )
         except (ValidationError, APIError) as exc:
             return _refusal(exc)
         return {"cart": self.show_cart()}
@@ -317,7 +299,8 @@ class ShopTools:
             cart_services.redeem_points(cart=self._cart(), user=self.user, points=points)
         except (ValidationError, APIError) as exc:
             return _refusal(exc)
-        return {"points": points, "cart": self.show_cart()}
+        worth = f"{pricing.points_value(points):.2f}"
+        return {"points": points, "worth": worth, "cart": self.show_cart()}
 
     def remove_points(self) -> dict:
         """Stop putting points towards the cart (they stay in the balance)."""
@@ -328,19 +311,20 @@ class ShopTools:
 
     def list_coupons(self) -> dict:
         """The coupons this shopper can use now."""
-        return {"coupons": [_coupon(c) for c in loyalty.usable_coupons(self.user)]}
+        return {"coupons": CouponSerializer(loyalty.usable_coupons(self.user), many=True).data}
 
     def coupon_details(self, code: str) -> dict:
         """One coupon's terms: what it takes off, the minimum purchase, the cap, the tier it
         needs and until when it is valid."""
         try:
-            return {"coupon": _coupon(loyalty.find_coupon(code))}
+            return {"coupon": CouponSerializer(loyalty.find_coupon(code)).data}
         except APIError as exc:
             return _refusal(exc)
 
     def loyalty_status(self) -> dict:
-        """Points, tier and what the next tier needs."""
-        return loyalty.profile(self.user)
+        """Points and what they are worth, tier and what the next tier needs."""
+        profile = loyalty.profile(self.user)
+        return {**profile, "worth": f"{pricing.points_value(profile['points']):.2f}"}
 
     def order_status(self, order_number: str = "") -> dict:
         """Status and tracking of one of the shopper's orders (the latest when no number)."""
@@ -468,21 +452,22 @@ class ShopTools:
         product = active_product(product_id)
         if product is None:
             return {"error": "That product is not for sale."}
+        ceiling = Decimal(str(max_price)) if max_price is not None else None
         found = {
-            "like": lambda: recommendations.like(product, limit=MAX_RESULTS * 3),
-            "goes_with": lambda: recommendations.goes_with(product, limit=MAX_RESULTS * 3),
-        }.get(kind, lambda: recommendations.similar_products(product))()
-        if max_price is not None:
-            found = [p for p in found if p.price <= Decimal(str(max_price))]
-        found = found[:MAX_RESULTS]
+            "like": lambda: recommendations.like(product, limit=MAX_RESULTS, max_price=ceiling),
+            "goes_with": lambda: recommendations.goes_with(
+                product, limit=MAX_RESULTS, max_price=ceiling
+            ),
+        }.get(kind, lambda: recommendations.similar_products(product, max_price=ceiling))()
         return {"product": product.name, "kind": kind, "products": [product_card(p) for p in found]}
 
     def goes_with_category(self, category: str, max_price: float | None = None) -> dict:
         """Products that go with a kind of product ("what goes with a laptop?")."""
-        found = recommendations.goes_with_category(category, limit=MAX_RESULTS * 3)
-        if max_price is not None:
-            found = [p for p in found if p.price <= Decimal(str(max_price))]
-        found = found[:MAX_RESULTS]
+        found = recommendations.goes_with_category(
+            category,
+            limit=MAX_RESULTS,
+            max_price=Decimal(str(max_price)) if max_price is not None else None,
+        )
         return {
             "product": category,
             "kind": "goes_with",

@@ -201,6 +201,14 @@ CONFIRMATION = re.compile(
 )
 
 
+# Said anywhere in a cancel or return request: the shopper has answered "are you sure?" already.
+CONFIRMED = re.compile(
+    r"\b(yes|yeah|yep|sure|certain|go ahead|confirm(ed)?|do it|please do|definitely|proceed|"
+    r"right away|no need to (ask|confirm|check)|(don'?t|do not|without) (ask|confirm|check)"
+    r"(ing)?)\b"
+)
+
+
 def _take_confirmation(text: str, reading: Reading) -> str:
     """ "..., yes I'm sure": the request confirmed as it is made (read without the words, so
     that "cancel it, yes" reads as a cancel, not a yes). A message that is only a "yes" is
@@ -208,10 +216,10 @@ def _take_confirmation(text: str, reading: Reading) -> str:
     if re.search(r"\bnot (?:sure|certain)\b", text):
         return text
     rest = CONFIRMATION.sub(" ", text).strip(" ,.!")
-    if rest and rest != text.strip(" ,.!") and len(rest.split()) >= 2:
-        reading.confirmed = True
-        return rest
-    return text
+    if len(rest.split()) < 2:  # only a "yes": an answer, not a request
+        return text
+    reading.confirmed = bool(CONFIRMED.search(text))
+    return rest
 
 
 def _tokens(text: str) -> list[str]:
