@@ -76,7 +76,7 @@ def test_a_visitor_browses_buys_with_a_new_card_after_a_decline_and_cancels(new_
     page.get_by_label("Email").fill(f"{username}@example.com")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Full name").fill("Sam Shopper")
-    page.get_by_label("Password").fill("a-long-passphrase-2026")
+    page.get_by_label("Password").fill("tulip-harbor-7391-quartz")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
     expect(page.locator("[data-cart-count]")).to_have_text("1")
