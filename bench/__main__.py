@@ -1,7 +1,9 @@
 """python -m bench: on the seeded PostgreSQL database (seeded first when missing), serve the app as
-production does, load each catalog endpoint with wrk, place orders with concurrent shoppers
-(bench/orders.py) and broadcast a stock change to thousands of WebSockets (bench/sockets.py),
-print the tables and rewrite the generated part of docs/PERFORMANCE.md."""
+production does, load each catalog endpoint and storefront page with wrk (cached answers, and
+searches never asked before), place orders with concurrent shoppers (bench/orders.py) and
+broadcast a stock change to thousands of WebSockets (bench/sockets.py), print the tables and
+rewrite the generated part of docs/PERFORMANCE.md. With --growth, measure how the costs grow
+with the catalog instead (bench/growth.py)."""
 
 import argparse
 import os
@@ -9,13 +11,20 @@ import shlex
 import signal
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import db, load, orders, quiet, report, servers, sockets
-from bench.endpoints import Endpoint, endpoints
+from bench import db, growth, load, orders, report, runs, searches, servers, sockets
+from bench.endpoints import (
+    GROUPS,
+    MISS,
+    SEARCH,
+    SEARCH_PAGE,
+    SEARCH_QUERIES,
+    chosen,
+    endpoints,
+    names,
+)
 
 ORDERS = "orders"
 SOCKETS = "sockets"
@@ -63,12 +72,16 @@ def parse_args(argv):
         help="seconds per endpoint, and per order run (default 10)",
     )
     p.add_argument(
-        "--warmup", type=float, default=5, help="seconds of warm-up over every path (default 5)"
+        "--warmup",
+        type=float,
+        default=5,
+        help="warm-up: each path of the cached endpoints once, then this many seconds over all of "
+        "them (default 5; 0: no warm-up); the search misses are never warmed up",
     )
     p.add_argument(
         "--single",
-        default="search",
-        help="endpoints to measure again with one connection, as NAME @1 (default search)",
+        default="search,search-misses",
+        help="endpoints to measure again with one connection, as NAME @1 (default search,search-misses)",
     )
     p.add_argument(
         "--threads",
@@ -91,8 +104,18 @@ def parse_args(argv):
     )
     p.add_argument(
         "--only",
-        help="comma-separated scenarios: catalog endpoint names (trivial is always kept "
-        f"with them), {ORDERS!r} and/or {SOCKETS!r}; default: everything",
+        help="comma-separated scenarios: catalog endpoint names or groups of them ("
+        + "; ".join(f"{group}: {','.join(members)}" for group, members in GROUPS.items())
+        + f"; trivial is always kept with them), {ORDERS!r} and/or {SOCKETS!r}; "
+        "default: everything",
+    )
+    p.add_argument(
+        "--growth",
+        type=_list(int),
+        metavar="SIZES",
+        help="instead: for each number of products (e.g. 5000,50000,500000), on a database "
+        f"{db.DATABASE}_SIZE (seeded when missing), measure list, detail, search misses and "
+        "order placement on gunicorn, and EXPLAIN the searches; writes the Growth section",
     )
     p.add_argument(
         "--users", type=int, default=64, help="orders: shopper accounts (default 64; at least -c)"
@@ -186,74 +209,19 @@ def parse_args(argv):
         "--doc",
         type=Path,
         default=db.ROOT / "docs" / "PERFORMANCE.md",
-        help="report to rewrite (default docs/PERFORMANCE.md)",
+        help="report to rewrite (default docs/PERFORMANCE.md; another path to try the bench "
+        "without touching it: an existing file's hand-written part is kept, a new one gets a "
+        "placeholder)",
     )
     p.add_argument("--no-doc", action="store_true", help="print the table only")
     args = p.parse_args(argv)
-    known = {e.name for e in endpoints([])} | {ORDERS, SOCKETS}
+    known = names() | set(GROUPS) | {ORDERS, SOCKETS}
     unknown = set(args.only.split(",")) - known if args.only else set()
     if unknown:
         p.error(
             f"--only: unknown {', '.join(sorted(unknown))}; choose from {', '.join(sorted(known))}"
         )
     return args
-
-
-def smoke_test(base_url: str, to_measure: list[Endpoint]) -> None:
-    """One request to each of the first paths of every endpoint: a misconfiguration should stop
-    the run here, not show up as 10 s of fast 404s."""
-    for endpoint in to_measure:
-        for path in endpoint.paths[:20]:
-            try:
-                with urllib.request.urlopen(base_url + path, timeout=30) as response:
-                    status = response.status
-            except urllib.error.HTTPError as error:
-                sys.exit(f"{path} answered {error.code}: {error.read()[:300]!r}")
-            if status != 200:
-                sys.exit(f"{path} answered {status}, expected 200")
-
-
-def measure(server: servers.Server, to_measure: list[Endpoint], args, work_dir: Path) -> dict:
-    smoke_test(server.url, to_measure)
-    everything = [path for endpoint in to_measure for path in endpoint.paths]
-    options = dict(connections=args.connections, threads=args.threads, script_dir=work_dir)
-    if args.warmup > 0:
-        print(f"  warm-up {args.warmup:g} s over {len(everything)} paths", flush=True)
-        load.run(server.url, everything, seconds=args.warmup, name="warmup", **options)
-    runs = [(e.name, e, args.connections) for e in to_measure]
-    # Latency with one connection: what a request costs when it needn't queue behind others.
-    runs += [(f"{e.name} @1", e, 1) for e in to_measure if e.name in args.single.split(",")]
-    results = {}
-    server_group = {server.process.pid}
-    for name, endpoint, connections in runs:
-        # Someone else's burst of work mid-run skews the row: measure again (a few times at
-        # most) and keep the run they disturbed least.
-        for _ in range(1 + args.retries):
-            quiet.wait_until_quiet(server_group, timeout=args.quiet_wait)
-            with quiet.OtherLoad(server_group) as other:
-                result = load.run(
-                    server.url,
-                    endpoint.paths,
-                    seconds=args.duration,
-                    name=endpoint.name,
-                    **{**options, "connections": connections},
-                )
-            result.other_cpu = other.share
-            if name not in results or result.other_cpu < results[name].other_cpu:
-                results[name] = result
-            if result.other_cpu < 0.10:
-                break
-            print(
-                f"  {name}: other processes used {100 * other.share:.0f}% of the CPUs", flush=True
-            )
-        result = results[name]
-        print(
-            f"  {name:<12} {result.rps:8,.0f} req/s  p50 {result.p50_ms:7.1f} ms"
-            f"  p99 {result.p99_ms:7.1f} ms  errors {result.errors}"
-            f"  other CPU {100 * result.other_cpu:.0f}%",
-            flush=True,
-        )
-    return results
 
 
 def _interrupt(signum, frame):
@@ -263,10 +231,14 @@ def _interrupt(signum, frame):
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    names = [s.strip() for s in args.servers.split(",") if s.strip()]
-    for name in names:
+    server_names = [s.strip() for s in args.servers.split(",") if s.strip()]
+    for name in server_names:
         servers.command(name, 0, 1)  # unknown names fail before the slow setup
     signal.signal(signal.SIGTERM, _interrupt)
+    work_dir = Path(tempfile.mkdtemp(prefix="bench-"))  # kept: server logs, wrk scripts, ...
+    if args.growth:
+        growth.main(args, argv if argv is not None else sys.argv[1:], work_dir)
+        return
 
     load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     wanted = set(args.only.split(",")) if args.only else None
@@ -275,39 +247,38 @@ def main(argv=None) -> None:
     catalog_wanted = wanted is None or bool(wanted - {ORDERS, SOCKETS})
     if catalog_wanted:
         load.wrk_binary()
-    if not (catalog_wanted or run_orders):
-        setup, facts = None, None  # the socket bench brings its own database
-    elif args.reseed or not db.seeded():
-        why = "--reseed" if args.reseed else f"no seeded {db.DATABASE} database"
-        print(
-            f"Recreating {db.DATABASE} and seeding {args.products:,} products ({why})", flush=True
-        )
-        db.recreate_database()
-        migrate = db.manage("migrate", "--no-input", "-v", "0", timeout=600)
-        seed = db.manage("seed_demo", "--products", str(args.products), timeout=3600)
-        db.analyze()
-        setup = (
-            f"fresh database; migrate {migrate:.1f} s, "
-            f"`seed_demo --products {args.products}` {seed:.1f} s, then VACUUM ANALYZE"
-        )
-    else:
-        migrate = db.manage("migrate", "--no-input", "-v", "0", timeout=600)
-        setup = f"the existing seeded {db.DATABASE} database, reused (`--reseed` recreates it); migrate {migrate:.1f} s"
-    settings = {"setup": setup}
+    setup, facts = None, None  # the socket bench brings its own database
     if catalog_wanted or run_orders:
+        setup = db.prepare(args.products, reseed=args.reseed)["text"]
+        if db.claim_cache():
+            setup += f"; {db.REDIS_URL} flushed: its cache was another database's"
         facts = db.facts()
-    all_endpoints = endpoints(db.product_ids(500)) if catalog_wanted else []
-    to_measure = [e for e in all_endpoints if wanted is None or e.name in wanted | {"trivial"}]
+    settings = {"setup": setup}
+    to_measure, pool, warm_extra = [], None, []
+    if catalog_wanted:
+        names_wanted = chosen(wanted - {ORDERS, SOCKETS} if wanted else None)
+
+        def is_wanted(name: str) -> bool:
+            return names_wanted is None or name in names_wanted
+
+        if any(e.cache == MISS and is_wanted(e.name) for e in endpoints()):
+            pool = searches.pool(SEARCH_QUERIES)
+        sequences = (
+            [searches.FreshPaths(kind, pool.queries) for kind in ("api", "page")] if pool else []
+        )
+        every = endpoints(db.sample(500), *sequences)
+        to_measure = [e for e in every if is_wanted(e.name)]
+        if pool:
+            # Each worker's first searches (cached ones, not measured) set up whatever the
+            # search keeps per process, so that the misses measure a server that has been up.
+            warm_extra = [p for e in every if e.name in (SEARCH, SEARCH_PAGE) for p in e.paths]
 
     results = {}
-    work_dir = Path(
-        tempfile.mkdtemp(prefix="bench-")
-    )  # kept: server logs, wrk scripts, client configs
-    for name in names if to_measure else []:
+    for name in server_names if to_measure else []:
         print(f"{name}: starting", flush=True)
         server = servers.start(name, workers=args.workers, log_dir=work_dir)
         try:
-            results[name] = measure(server, to_measure, args, work_dir)
+            results[name] = runs.measure(server, to_measure, args, work_dir, warm_extra=warm_extra)
         except BaseException:
             print(f"{name} log: {server.log}", file=sys.stderr)
             raise
@@ -327,7 +298,9 @@ def main(argv=None) -> None:
         socket_runs, socket_prep = sockets.measure(args, work_dir)
 
     for name, by_endpoint in results.items():
-        print(f"\n{name}\n{report.table(by_endpoint)}")
+        cache = {e.name: e.cache for e in to_measure}
+        print(f"\n{name}\n{report.table(by_endpoint, cache)}")
+        print("\n".join(report.fresh_lines(by_endpoint, to_measure)))
         print("\n".join(report.targets(by_endpoint, facts["products"])))
     if len(results) > 1:
         print(f"\n{report.comparison(results)}")
@@ -463,10 +436,11 @@ def main(argv=None) -> None:
     if results:
         settings.update(
             {
-                "servers": ", ".join(f"`{servers.shown(n, args.workers)}`" for n in names),
+                "servers": ", ".join(f"`{servers.shown(n, args.workers)}`" for n in server_names),
                 "load": (
                     f"wrk from its own process, {args.threads} thread, {args.connections} connections, "
-                    f"{args.duration:g} s per endpoint after one {args.warmup:g} s warm-up over every path"
+                    f"{args.duration:g} s per endpoint after a warm-up over the paths of the cached "
+                    f"endpoints: each path once, then {args.warmup:g} s over all of them"
                 ),
                 "environment": (
                     f"DEBUG=0, PostgreSQL (`{db.DATABASE}`), {db.REDIS_URL} (cache, channel layer), "
@@ -490,6 +464,7 @@ def main(argv=None) -> None:
             facts=facts,
             endpoints=to_measure,
             results=results,
+            pool=pool,
         )
     report.write(args.doc, catalog=catalog_section, orders=orders_section, sockets=sockets_section)
     print(f"\nWrote {args.doc}; server logs in {work_dir}")

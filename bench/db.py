@@ -5,6 +5,7 @@ import random
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -13,9 +14,18 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 # Databases of its own (it drops and flushes them); on a shared machine, say which.
-DATABASE = os.environ.get("BENCH_DATABASE", "shop_bench")
+DATABASE = os.environ.get("BENCH_DATABASE", "shop_perf")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+# Which database the cache in REDIS_URL was filled from: cached answers name no database.
+_CACHE_OWNER_KEY = "bench:database"
+
+
+def use(database: str) -> None:
+    """Point the bench (and every process it starts from now on) at another database."""
+    global DATABASE, DATABASE_URL
+    DATABASE = database
+    DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{database}"
 
 
 def bench_env() -> dict[str, str]:
@@ -26,6 +36,9 @@ def bench_env() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
+        # The bench's own helper processes (bench.orderprep, bench.explain) read these.
+        BENCH_DATABASE=DATABASE,
+        BENCH_REDIS_URL=REDIS_URL,
         DEBUG="0",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -42,6 +55,17 @@ def recreate_database() -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DATABASE}")
     redis.Redis.from_url(REDIS_URL).flushdb()  # cached category tree, vocabulary version
+
+
+def claim_cache() -> bool:
+    """Flush the bench's Redis database when its cache was filled from another database (the
+    growth mode's, say): an answer cached there would be served here. Returns whether it did."""
+    client = redis.Redis.from_url(REDIS_URL)
+    if client.get(_CACHE_OWNER_KEY) == DATABASE.encode():
+        return False
+    client.flushdb()
+    client.set(_CACHE_OWNER_KEY, DATABASE)
+    return True
 
 
 def seeded() -> bool:
@@ -69,16 +93,68 @@ def analyze() -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-def product_ids(count: int, seed: int = 7) -> list[int]:
-    """A fixed sample of active product ids, so every run asks for the same products."""
+def prepare(products: int, *, reseed: bool) -> dict:
+    """The database ready to measure: the existing seeded one after `migrate`, or a fresh one
+    seeded with ``products``. Returns what was done (``text``) and the seconds it took."""
+    if reseed or not seeded():
+        why = "--reseed" if reseed else f"no seeded {DATABASE} database"
+        print(f"Recreating {DATABASE} and seeding {products:,} products ({why})", flush=True)
+        recreate_database()
+        migrate = manage("migrate", "--no-input", "-v", "0", timeout=600)
+        # About 1.5 s per 1,000 products here; 500,000 take a while.
+        seed = manage("seed_demo", "--products", str(products), timeout=max(3600, products / 50))
+        started = time.perf_counter()
+        analyze()
+        vacuum = time.perf_counter() - started
+        return {
+            "text": f"fresh database; migrate {migrate:.1f} s, `seed_demo --products {products}` "
+            f"{seed:.1f} s, then VACUUM ANALYZE {vacuum:.1f} s",
+            "seed_seconds": seed,
+        }
+    migrate = manage("migrate", "--no-input", "-v", "0", timeout=600)
+    return {
+        "text": f"the existing seeded {DATABASE} database, reused (`--reseed` recreates it); "
+        f"migrate {migrate:.1f} s",
+        "seed_seconds": None,
+    }
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Fixed samples of the catalog that the endpoints ask for, the same on every run."""
+
+    product_ids: list[int]
+    product_slugs: list[str]
+    # (category slug, brand slugs sold in it), parents and children, in menu order
+    categories: list[tuple[str, list[str]]]
+
+
+def sample(count: int, seed: int = 7) -> Sample:
     with psycopg.connect(DATABASE_URL) as conn:
-        ids = [
-            row[0]
-            for row in conn.execute("SELECT id FROM catalog_product WHERE is_active ORDER BY id")
-        ]
-    if not ids:
-        sys.exit(f"No products in {DATABASE}; run with --reseed to seed it.")
-    return random.Random(seed).sample(ids, min(count, len(ids)))
+        products = conn.execute(
+            "SELECT id, slug FROM catalog_product WHERE is_active ORDER BY id"
+        ).fetchall()
+        if not products:
+            sys.exit(f"No products in {DATABASE}; run with --reseed to seed it.")
+        categories = conn.execute(
+            "SELECT id, slug, parent_id FROM catalog_category ORDER BY parent_id NULLS FIRST, position, id"
+        ).fetchall()
+        parent_of = {pk: parent for pk, _, parent in categories}
+        brands: dict[int, set[str]] = {}
+        for category_id, brand in conn.execute(
+            "SELECT DISTINCT p.category_id, b.slug FROM catalog_product p"
+            " JOIN catalog_brand b ON b.id = p.brand_id WHERE p.is_active"
+        ):
+            # a parent category lists its children's products too
+            for pk in (category_id, parent_of.get(category_id)):
+                if pk is not None:
+                    brands.setdefault(pk, set()).add(brand)
+    chosen = random.Random(seed).sample(products, min(count, len(products)))
+    return Sample(
+        product_ids=[pk for pk, _ in chosen],
+        product_slugs=[slug for _, slug in chosen],
+        categories=[(slug, sorted(brands[pk])) for pk, slug, _ in categories if pk in brands],
+    )
 
 
 def facts() -> dict:

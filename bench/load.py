@@ -1,5 +1,6 @@
-"""Drive load with wrk from its own process: one Lua script per endpoint cycles through its paths,
-counts non-2xx answers and reports the summary and exact latency percentiles as one JSON line."""
+"""Drive load with wrk from its own process: one Lua script per endpoint cycles through its paths
+(read from a file next to it), counts non-2xx answers and the requests each wrk thread sent, and
+reports the summary and exact latency percentiles as one JSON line."""
 
 import json
 import shutil
@@ -9,19 +10,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LUA = r"""
-local paths = {%(paths)s}
-local i = 0
+local paths = {}
+for line in io.lines(%(paths_file)s) do paths[#paths + 1] = line end
+local nthreads = %(threads)d
 local threads = {}
+-- Thread k (from 0) asks for paths k, k + nthreads, k + 2 nthreads, ...: no two threads ask
+-- for the same path before every path has been asked for once.
+id = 0
+sent = 0
 non2xx = 0
 statuses = {}
 
 function setup(thread)
+  thread:set("id", #threads)
   table.insert(threads, thread)
 end
 
 function request()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
+  local k = id + sent * nthreads
+  sent = sent + 1
+  return wrk.format("GET", paths[k %% #paths + 1])
 end
 
 -- A 3xx is an error here too: every path should answer 200 directly.
@@ -33,9 +41,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local bad, codes = 0, {}
+  local bad, codes, sents = 0, {}, {}
   for _, thread in ipairs(threads) do
     bad = bad + thread:get("non2xx")
+    sents[#sents + 1] = string.format("%%d", thread:get("sent"))
     for code, n in pairs(thread:get("statuses")) do
       codes[#codes + 1] = string.format('"%%d": %%d', code, n)
     end
@@ -43,10 +52,10 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH_RESULT {"requests": %%d, "duration_us": %%d, "non2xx": %%d, "statuses": {%%s},'
-    .. ' "connect": %%d, "read": %%d, "write": %%d, "timeout": %%d,'
+    .. ' "connect": %%d, "read": %%d, "write": %%d, "timeout": %%d, "sent": [%%s], "paths": %%d,'
     .. ' "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, "max_us": %%d}\n',
     summary.requests, summary.duration, bad, table.concat(codes, ", "),
-    e.connect, e.read, e.write, e.timeout,
+    e.connect, e.read, e.write, e.timeout, table.concat(sents, ", "), #paths,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
 """
@@ -63,8 +72,12 @@ class Result:
     non2xx: int
     socket_errors: int
     statuses: dict
+    sent: list[int]  # requests each wrk thread sent, answered or not
+    paths: int
     connections: int = 0
     other_cpu: float = 0.0  # share of the machine other processes used meanwhile (bench.quiet)
+    rss_kib: dict[int, int] | None = None  # the server's processes afterwards (servers.rss_kib)
+    fresh_start: int | None = None  # fresh endpoints: where in their sequence the run began
 
     @property
     def rps(self) -> float:
@@ -73,6 +86,20 @@ class Result:
     @property
     def errors(self) -> int:
         return self.non2xx + self.socket_errors
+
+    @property
+    def repeated(self) -> int:
+        """Requests for a path this run had asked for before (wrk went round the list again)."""
+        n = len(self.sent)
+        return sum(max(0, sent - len(range(k, self.paths, n))) for k, sent in enumerate(self.sent))
+
+    @property
+    def paths_used(self) -> int:
+        """How far into the list of paths the run got: the last one asked for, plus one."""
+        n = len(self.sent)
+        return min(
+            self.paths, max((k + (s - 1) * n + 1 for k, s in enumerate(self.sent) if s), default=0)
+        )
 
 
 def wrk_binary() -> str:
@@ -92,8 +119,15 @@ def run(
     script_dir: Path,
     name: str,
 ) -> Result:
-    script = script_dir / f"{name}.lua"
-    script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    script, paths_file = script_dir / f"{name}.lua", script_dir / f"{name}.paths"
+    paths_file.write_text("".join(f"{p}\n" for p in paths))
+    script.write_text(
+        LUA
+        % {
+            "paths_file": json.dumps(str(paths_file)),
+            "threads": threads,
+        }
+    )
     argv = [
         wrk_binary(),
         f"-t{threads}",
@@ -121,5 +155,7 @@ def run(
         non2xx=r["non2xx"],
         socket_errors=r["connect"] + r["read"] + r["write"] + r["timeout"],
         statuses=r["statuses"],
+        sent=r["sent"],
+        paths=r["paths"],
         connections=connections,
     )

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import psycopg
 
-from bench import quiet, servers
-from bench.db import DATABASE, DATABASE_URL, ROOT, bench_env
+from bench import db, quiet, servers
+from bench.db import ROOT, bench_env
 
 SPREAD, HOT = "spread", "hot"
 TARGET_ORDERS_PER_S = 100
@@ -119,7 +119,7 @@ def reset(users: int, *, hot_product: int | None = None, hot_stock: int = 0) -> 
 
 
 def last_order_id() -> int:
-    with psycopg.connect(DATABASE_URL) as conn:
+    with psycopg.connect(db.DATABASE_URL) as conn:
         return conn.execute("SELECT coalesce(max(id), 0) FROM orders_order").fetchone()[0]
 
 
@@ -188,7 +188,7 @@ class Watch:
     def __enter__(self):
         self._stop = threading.Event()
         self._samples = []
-        self._conn = psycopg.connect(DATABASE_URL, autocommit=True)
+        self._conn = psycopg.connect(db.DATABASE_URL, autocommit=True)
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._cpu0, self._t0 = _cpu_by_pid(), time.monotonic()
         self._thread.start()
@@ -199,7 +199,7 @@ class Watch:
             rows = self._conn.execute(
                 "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = %s"
                 " AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
-                (DATABASE,),
+                (db.DATABASE,),
             ).fetchall()
             lock_waits = [event for state, kind, event in rows if kind == "Lock"]
             self._samples.append(
@@ -274,7 +274,7 @@ def drive(
 def check_spread(since: int) -> dict:
     """Orders placed since ``since`` by status, and every product they touched consistent:
     Product.stock = sum of its variants' stock = sum of its stock levels."""
-    with psycopg.connect(DATABASE_URL) as conn:
+    with psycopg.connect(db.DATABASE_URL) as conn:
         by_status = dict(
             conn.execute(
                 "SELECT status, count(*) FROM orders_order WHERE id > %s GROUP BY 1", (since,)
@@ -308,7 +308,7 @@ def check_hot(hot: dict, since: int) -> dict:
     """Zero oversell: no level below 0, units in paid (and pending) orders + what is left =
     the starting stock, Product.stock and the variant's stock = the sum of its levels, and
     every unit sold allocated to a location."""
-    with psycopg.connect(DATABASE_URL) as conn:
+    with psycopg.connect(db.DATABASE_URL) as conn:
         levels = [
             q
             for (q,) in conn.execute(
@@ -411,7 +411,9 @@ def one_run(
     return run
 
 
-def measure(args, work_dir: Path) -> tuple[list[OrderRun], dict]:
+def measure(
+    args, work_dir: Path, scenarios: tuple[str, ...] = (SPREAD, HOT)
+) -> tuple[list[OrderRun], dict]:
     clients = args.connections
     users_needed = max(args.users, clients)
     print(f"orders: preparing {users_needed} shoppers and tokens", flush=True)
@@ -443,7 +445,7 @@ def measure(args, work_dir: Path) -> tuple[list[OrderRun], dict]:
                     work_dir=work_dir,
                     name=f"{name}-warmup",
                 )
-            for scenario in (SPREAD, HOT):
+            for scenario in scenarios:
                 # Someone else's burst of work mid-run skews it: measure again (a few times at
                 # most) and keep the least disturbed run; but a failed check is never dropped.
                 attempts = []

@@ -162,3 +162,29 @@ def stop(server: Server) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(pgid, signal.SIGKILL)
         server.process.wait(timeout=5)
+
+
+def rss_kib(server: Server) -> dict[int, int]:
+    """Resident memory of the server's processes, by pid, from /proc: its workers (the
+    processes whose parent is the one the bench started), or the process itself if it has none."""
+    master = server.process.pid
+    children = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+        except OSError:
+            continue  # it exited meanwhile
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == master:  # field 4, the parent
+            children.append(int(entry.name))
+    found = {}
+    for pid in sorted(children) or [master]:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        found[pid] = next(
+            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+        )
+    return found

@@ -7,7 +7,12 @@ class CartConfig(AppConfig):
     verbose_name = "Cart"
 
     def ready(self):
+        from cart.context_processors import items_in_cart
+        from core import page_cache
+
         user_logged_in.connect(_adopt_visitor_cart, dispatch_uid="cart-adopt-visitor-cart")
+        # Pages cached for visitors show each one their own count.
+        page_cache.hole("cart_count", items_in_cart)
 
 
 def _adopt_visitor_cart(sender, request, user, **kwargs):

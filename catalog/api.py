@@ -16,7 +16,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import response_cache, search, stock
+from catalog import search, stock
+from catalog.cards import cards
 from catalog.filters import SLUG_PARAMETERS, ProductFilter
 from catalog.models import Brand, Category, Product, StockLocation
 from catalog.queries import active_products, product_inventory
@@ -32,12 +33,15 @@ from catalog.serializers import (
     StockChangeSerializer,
     StockLevelUpdateSerializer,
 )
+from core import answer_cache
 from core.pagination import LimitOffset
 from core.web import validated
 
 
-def cached_answer(request, body: bytes) -> HttpResponse:
-    """A cached JSON answer as it was rendered; another format (the browsable API) renders it afresh."""
+def cached_answer(request, build) -> HttpResponse:
+    """The read's JSON answer from the cache while current, else ``build()``'s data (see
+    catalog.response_cache); another format (the browsable API) renders it afresh."""
+    body = answer_cache.json_answer(request, build)
     if isinstance(request.accepted_renderer, JSONRenderer):
         return HttpResponse(body, content_type="application/json")
     return Response(json.loads(body))
@@ -67,7 +71,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
-    # Reads come from catalog.response_cache; errors (a 400, a 404) are raised, never cached.
+    # Reads are cached (catalog.response_cache); errors (a 400, a 404) are raised, never cached.
     @extend_schema(
         parameters=[
             OpenApiParameter(name, str, description=text) for name, text in SLUG_PARAMETERS.items()
@@ -75,20 +79,15 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def list(self, request, *args, **kwargs):
         def build():
-            if not request.query_params.get("search", "").strip():
-                return super(ProductViewSet, self).list(request, *args, **kwargs).data
-            with search.index_scans_preferred():
-                return super(ProductViewSet, self).list(request, *args, **kwargs).data
+            return super(ProductViewSet, self).list(request, *args, **kwargs).data
 
-        return cached_answer(
-            request, response_cache.listing("list", request.query_params.dict(), build)
-        )
+        return cached_answer(request, build)
 
     def retrieve(self, request, *args, **kwargs):
         def build():
             return super(ProductViewSet, self).retrieve(request, *args, **kwargs).data
 
-        return cached_answer(request, response_cache.product("detail", int(kwargs["pk"]), build))
+        return cached_answer(request, build)
 
     @extend_schema(
         parameters=[SearchParamsSerializer],
@@ -100,30 +99,23 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         text, limit = params.validated_data["q"], params.validated_data["limit"]
-        return cached_answer(
-            request,
-            response_cache.listing(
-                "search", {"q": text, "limit": str(limit)}, lambda: self._search(text, limit)
-            ),
-        )
+        return cached_answer(request, lambda: self._search(text, limit))
 
     @staticmethod
     def _search(text: str, limit: int) -> dict:
         query = search.parse(text)
-        with search.index_scans_preferred():
-            results = search.ranked(active_products(), query, limit=limit)
-            count = (
-                len(results)
-                if len(results) < limit
-                else search.search(active_products(), query).count()
-            )
-        body = {
+        best, count = search.top(query, limit=limit)
+        shown = cards([product_id for product_id, _ in best])
+        return {
             "query": text,
             "corrected_query": query.corrected_text,
             "count": count,
-            "results": results,
+            "results": [
+                {**shown[product_id], "score": score}
+                for product_id, score in best
+                if product_id in shown  # unless it was taken off sale a moment ago
+            ],
         }
-        return SearchResponseSerializer(body).data
 
     @extend_schema(
         parameters=[
@@ -139,19 +131,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def inventory(self, request, product_id):
         variant_id = request.query_params.get("variant_id")
-        if variant_id is not None and not (variant_id.isdigit() and len(variant_id) <= 18):
-            return Response(
-                self._inventory(int(product_id), variant_id)
-            )  # refused: not worth a cache key
-        return cached_answer(
-            request,
-            response_cache.product(
-                "inventory",
-                int(product_id),
-                lambda: self._inventory(int(product_id), variant_id),
-                variant_id=variant_id,
-            ),
-        )
+        return cached_answer(request, lambda: self._inventory(int(product_id), variant_id))
 
     @staticmethod
     def _inventory(product_id: int, variant_id: str | None) -> dict:

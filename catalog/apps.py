@@ -22,6 +22,7 @@ class CatalogConfig(AppConfig):
         from catalog.search import prepare_connection
         from catalog.stock import stock_changed
 
+        response_cache.declare_cached_api()
         connection_created.connect(prepare_connection, dispatch_uid="catalog-sqlite-functions")
         stock_changed.connect(broadcast_stock_change, dispatch_uid="catalog-broadcast-stock")
         stock_changed.connect(

@@ -234,16 +234,6 @@ class StockLevel(models.Model):
         return f"{self.variant.sku} @ {self.location.name}: {self.quantity}"
 
 
-class SearchTerm(models.Model):
-    """The catalog's vocabulary: every word of product, brand and category names and colours.
-    Search corrects a query's misspelt words to the nearest of these."""
-
-    word = models.CharField(max_length=64, unique=True)
-
-    def __str__(self) -> str:
-        return self.word
-
-
 class InventorySyncRun(models.Model):
     """One run of the supplier feed sync: what it applied, skipped and why."""
 

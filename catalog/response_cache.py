@@ -1,98 +1,112 @@
-"""Cached answers of the catalog's read API, and what makes them stale.
+"""What the catalog's cached answers and pages show, and what makes them stale.
 
-Two version numbers in the cache name every entry, so that one increment retires a whole
-family of entries in every server process at once:
+Entries live in core.answer_cache (API reads) and core.page_cache (storefront pages), each with
+the versions it was built from. The catalog keeps three kinds of version:
 - the catalog's: any edit of a product, variant, image, category, brand or stock location
   (post_save/post_delete), a search re-index or a bulk stock recount;
-- the listings': those edits, and every stock change (lists show stock and filter on it).
-A product's detail and inventory answers carry the catalog's version and one of the product's
-own, which its stock changes increment (catalog.stock announces each change after commit).
-An answer computed while a change commits is stored under the old number, which nobody
-reads any more: versions, not deletes, so that such a race can't leave a stale entry behind.
-
+- the listings': those edits, and every stock change (lists show stock and filter on it);
+- each product's own, which its stock changes increment (catalog.stock announces each change
+  after commit).
+Lists and searches (API and pages, home included) are built under the listings' and catalog's
+versions; a product's detail, inventory and page under the catalog's and the product's own.
 So lists stay exact, `count` included (API.md), at the price of being recomputed after any
-stock change; a product's page is recomputed only when that product changes.
+stock change; a product's answers are recomputed only when that product changes.
 """
 
-import hashlib
-import time
-from collections.abc import Callable
-from urllib.parse import urlencode
-
-from django.core.cache import cache
 from django.db import transaction
-from rest_framework.renderers import JSONRenderer
 
-# Answers are kept as the JSON the API sends: a hit neither unpickles nested dicts nor renders.
-_RENDERER = JSONRenderer()
-TIMEOUT_SECONDS = 600  # a bound on memory, not on staleness: the versions keep entries right
+from catalog.models import Product
+from core import answer_cache, page_cache
+
 _CATALOG = "catalog:version"
 _LISTINGS = "catalog:listing-version"
+_LISTING_VERSIONS = (_LISTINGS, _CATALOG)
 
 
 def _product_version_key(product_id: int) -> str:
     return f"catalog:product-version:{product_id}"
 
 
-def _versions(*keys: str) -> list[int]:
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # A version that was never set, or was evicted, restarts at the clock in ms: above
-            # any number it had before, so entries stored under those are never read again.
-            cache.add(key, int(time.time() * 1000), timeout=None)
-            found[key] = cache.get(key)
-    return [found[key] for key in keys]
+def product_versions(product_id: int) -> answer_cache.VersionKeys:
+    """What a product's answers (detail, inventory, page, card) are built under."""
+    return (_CATALOG, _product_version_key(product_id))
 
 
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # not set: the next read starts it afresh
-        pass
+def _listing_answer(match) -> answer_cache.VersionKeys:
+    return (_LISTINGS,)
 
 
-def _cached(key: str, build: Callable[[], object]) -> bytes:
-    body = cache.get(key)
-    if body is None:
-        body = _RENDERER.render(build())
-        cache.set(key, body, timeout=TIMEOUT_SECONDS)
-    return body
+def _product_answer(match) -> answer_cache.VersionKeys:
+    return product_versions(int(match["product_id"]))
 
 
-def listing(kind: str, params: dict[str, str], build: Callable[[], object]) -> bytes:
-    """The answer of a product list or search (``kind``) with these query parameters, as JSON;
-    ``build`` makes its data when it isn't cached."""
-    [version] = _versions(_LISTINGS)
-    # Hashed: the parameters are whatever the client sent, of any length.
-    digest = hashlib.blake2b(urlencode(sorted(params.items())).encode(), digest_size=16).hexdigest()
-    return _cached(f"catalog:{kind}:{version}:{digest}", build)
+def declare_cached_api() -> None:
+    """The product reads of API.md, served from the cache before DRF for visitors."""
+    answer_cache.serve_before_views(r"^/api/products/?$", _listing_answer)
+    answer_cache.serve_before_views(r"^/api/products/search/?$", _listing_answer)
+    answer_cache.serve_before_views(r"^/api/products/(?P<product_id>\d+)/?$", _product_answer)
+    answer_cache.serve_before_views(
+        r"^/api/products/inventory/(?P<product_id>\d+)/?$", _product_answer
+    )
 
 
-def product(
-    kind: str, product_id: int, build: Callable[[], object], *, variant_id: str | None = None
-) -> bytes:
-    """A product's detail or inventory answer (``kind``), or one variant's inventory (as asked),
-    as JSON."""
-    catalog, own = _versions(_CATALOG, _product_version_key(product_id))
-    return _cached(f"catalog:{kind}:{catalog}.{own}:{product_id}:{variant_id or ''}", build)
+def listing_page_versions(view_kwargs: dict) -> answer_cache.VersionKeys:
+    """Home, category and search pages."""
+    return _LISTING_VERSIONS
 
 
-def catalog_version() -> int:
+# Product pages are found by slug, their versions by id: each process remembers the ids it has
+# seen, so a product page is one round trip too. A slug that moved to another product (an edit,
+# which changes the catalog's version) is corrected by the page built next (product_page_shows).
+_PRODUCT_IDS: dict[str, int] = {}
+_PRODUCT_IDS_KEPT = 100_000  # a bound on memory: past it, the map starts again
+
+
+def _remember(slug: str, product_id: int) -> None:
+    if len(_PRODUCT_IDS) >= _PRODUCT_IDS_KEPT:
+        _PRODUCT_IDS.clear()
+    _PRODUCT_IDS[slug] = product_id
+
+
+def product_page_versions(view_kwargs: dict) -> answer_cache.VersionKeys | None:
+    """A product's page; None when no active product has that slug (a 404, not cached)."""
+    slug = view_kwargs["slug"]
+    product_id = _PRODUCT_IDS.get(slug)
+    if product_id is None:
+        product_id = Product.objects.active().filter(slug=slug).values_list("pk", flat=True).first()
+        if product_id is None:
+            return None
+        _remember(slug, product_id)
+    return product_versions(product_id)
+
+
+def product_page_shows(request, product: Product) -> None:
+    """Said by the product page once it has its product: the page is stored only under that
+    product's versions."""
+    _remember(product.slug, product.pk)
+    page_cache.depends_on(request, *product_versions(product.pk))
+
+
+def catalog_version() -> int | None:
     """The catalog's version now: a new number after any edit of its products, variants,
-    images, categories, brands or locations (stock changes keep it)."""
-    return _versions(_CATALOG)[0]
+    images, categories, brands or locations (stock changes keep it). None: the cache is away."""
+    return answer_cache.current_versions((_CATALOG,)).get(_CATALOG)
+
+
+def _forget_everything() -> None:
+    answer_cache.bump(_CATALOG)
+    answer_cache.bump(_LISTINGS)
 
 
 def forget_catalog() -> None:
     """After an edit: every cached answer is computed afresh, once the edit has committed."""
-    transaction.on_commit(lambda: [_bump(key) for key in (_CATALOG, _LISTINGS)])
+    transaction.on_commit(_forget_everything)
 
 
 def forget_stock_of(product_id: int) -> None:
     """After a stock change of a product has committed."""
-    _bump(_LISTINGS)
-    _bump(_product_version_key(product_id))
+    answer_cache.bump(_LISTINGS)
+    answer_cache.bump(_product_version_key(product_id))
 
 
 def forget_on_edit(sender, **kwargs) -> None:

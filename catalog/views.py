@@ -1,4 +1,5 @@
-"""Storefront catalog pages. Thin: the filters, queries and search of the API serve them too."""
+"""Storefront catalog pages. Thin: the filters, queries and search of the API serve them too.
+Anonymous visitors get them from the cache (core.page_cache, catalog.response_cache)."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -7,10 +8,11 @@ from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from catalog import art, search
+from catalog import art, response_cache, search
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product, StockLevel, StockLocation
 from catalog.queries import active_products, facets, in_category
+from core.page_cache import cached_page
 
 PAGE_SIZE = 24
 SORTS = [
@@ -23,6 +25,7 @@ SORTS = [
 
 
 @require_safe
+@cached_page(response_cache.listing_page_versions)
 def home(request):
     categories = Category.objects.filter(parent=None).prefetch_related("children")
     featured = active_products().filter(stock__gt=0).order_by("-rating", "-reviews_count", "id")[:8]
@@ -30,6 +33,7 @@ def home(request):
 
 
 @require_safe
+@cached_page(response_cache.listing_page_versions)
 def category(request, slug: str):
     current = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     products = in_category(active_products(), current.pk)
@@ -37,6 +41,7 @@ def category(request, slug: str):
 
 
 @require_safe
+@cached_page(response_cache.listing_page_versions)
 def search_page(request):
     text = request.GET.get("q", "").strip()
     extra = {"query": text, "corrected": search.parse(text).corrected_text if text else ""}
@@ -75,8 +80,10 @@ def _filter_choices(params) -> dict:
 
 
 @require_safe
+@cached_page(response_cache.product_page_versions)
 def product_detail(request, slug: str):
     product = get_object_or_404(active_products(), slug=slug)
+    response_cache.product_page_shows(request, product)
     variants = list(product.variants.all())
     levels = StockLevel.objects.filter(variant__product=product).values_list(
         "variant_id", "location_id", "quantity"

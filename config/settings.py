@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: anonymous API reads answered from the cache, the others still dressing the answer.
+    "core.answer_cache.CachedAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "catalog.context_processors.navigation",
                 "cart.context_processors.cart_count",
+                "core.page_cache.hole_markers",  # last: holes of pages built for the cache
             ],
         },
     },

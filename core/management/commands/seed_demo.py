@@ -1,6 +1,12 @@
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, OutputWrapper
 from django.utils.module_loading import import_string
+from tqdm import tqdm
 
 
 class Command(BaseCommand):
@@ -21,8 +27,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products: int, seed: int, if_empty: bool, **options):
+        stage = StageReporter(self.stdout)
         for load_demo in demo_loaders():
-            for line in load_demo(products=products, seed=seed, if_empty=if_empty):
+            for line in load_demo(products=products, seed=seed, if_empty=if_empty, stage=stage):
                 self.stdout.write(line)
 
 
@@ -35,3 +42,31 @@ def demo_loaders() -> list:
         except ImportError:
             continue
     return loaders
+
+
+class StageReporter:
+    """The ``stage`` a loader reports its long steps to: ``with stage(name, total, unit) as
+    advance:`` shows a progress bar on a terminal, moved on by ``advance(n)``, and once the stage
+    is done a line with its time, which is all there is elsewhere (a log, the bench)."""
+
+    def __init__(self, stdout: OutputWrapper):
+        self.stdout = stdout
+
+    @contextmanager
+    def __call__(
+        self, name: str, total: int | None = None, unit: str = "steps"
+    ) -> Iterator[Callable[[int], object]]:
+        started = time.perf_counter()
+        # disable=None: a bar only when stderr is a terminal.
+        with tqdm(
+            desc=name,
+            total=total,
+            unit=f" {unit}",
+            leave=False,
+            disable=None,
+            file=sys.stderr,
+            mininterval=0.5,
+        ) as bar:
+            yield bar.update
+        amount = f" ({total:,} {unit})" if total is not None else ""
+        self.stdout.write(f"{name}: {time.perf_counter() - started:.1f} s{amount}")
