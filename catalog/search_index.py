@@ -72,15 +72,16 @@ class Matches:
         return len(self.ids)
 
     def best(self, limit: int) -> list[tuple[int, float]]:
-        """The ``limit`` best (id, score): highest score, then rating, then lowest id. Only the
-        matches scoring at least the limit-th best are sorted, not all of them."""
+        """The ``limit`` best (id, score): highest score, then rating, then lowest id, read off
+        one integer key by a partial sort (ties are common: scores take few values)."""
+        scores = np.rint(self.scores * 10_000).astype(np.int64)  # 4 decimals, as rounded
+        ratings = np.rint(self.ratings * 10).astype(np.int64)  # 0-50
+        key = scores * 10**12 + ratings * 10**10 + (10**10 - 1 - self.ids)
         chosen = np.arange(len(self))
         if len(self) > limit:
-            kth_best = np.partition(self.scores, len(self) - limit)[len(self) - limit]
-            chosen = np.flatnonzero(self.scores >= kth_best)
-        ids, scores = self.ids[chosen], self.scores[chosen]
-        order = np.lexsort((ids, -self.ratings[chosen], -scores))[:limit]
-        return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+            chosen = np.argpartition(key, len(self) - limit)[len(self) - limit :]
+        chosen = chosen[np.argsort(-key[chosen])]
+        return list(zip(self.ids[chosen].tolist(), self.scores[chosen].tolist(), strict=True))
 
 
 class _Analyser:
@@ -228,29 +229,29 @@ class SearchIndex:
             positions, total, name_hits = self._any_of(postings)
         scores = total + NAME_COVERAGE_WEIGHT * name_hits / self._name_sizes[positions]
         # Rounded, so that the order is the same wherever it is taken (here, or in SQL).
-        return Matches(self._ids_array[positions], scores.round(4), self._ratings[positions])
+        return Matches(
+            self._ids_array[positions], scores.astype(np.float64).round(4), self._ratings[positions]
+        )
 
     def _group_posting(self, group: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Positions (sorted) having any of the group's words, with the best weight of them."""
         found = [self._postings[s] for s in dict.fromkeys(map(stem, group)) if s in self._postings]
         if len(found) <= 1:
             return found[0] if found else (np.zeros(0, np.int32), np.zeros(0, np.float32))
-        positions = np.concatenate([p for p, _ in found])
-        weights = np.concatenate([w for _, w in found])
-        order = np.lexsort((-weights, positions))
-        positions, weights = positions[order], weights[order]
-        first = np.ones(len(positions), dtype=bool)
-        first[1:] = positions[1:] != positions[:-1]
-        return positions[first], weights[first]
+        best = np.zeros(len(self._ids_array), dtype=np.float32)  # by position
+        for positions, weights in found:
+            best[positions] = np.maximum(best[positions], weights)
+        positions = np.flatnonzero(best).astype(np.int32)
+        return positions, best[positions]
 
-    @staticmethod
-    def _any_of(postings):
-        positions = np.concatenate([p for p, _ in postings])
-        weights = np.concatenate([w for _, w in postings])
-        unique, inverse = np.unique(positions, return_inverse=True)
-        total = np.bincount(inverse, weights=weights).astype(np.float32)
-        name_hits = np.bincount(inverse, weights=weights >= NAME_WEIGHT).astype(np.float32)
-        return unique, total, name_hits
+    def _any_of(self, postings):
+        total = np.zeros(len(self._ids_array), dtype=np.float32)  # by position
+        name_hits = np.zeros(len(self._ids_array), dtype=np.float32)
+        for positions, weights in postings:
+            total[positions] += weights
+            name_hits[positions] += weights >= NAME_WEIGHT
+        positions = np.flatnonzero(total)
+        return positions, total[positions], name_hits[positions]
 
     # Changes
 
