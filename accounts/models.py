@@ -37,6 +37,15 @@ class User(AbstractUser):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # Reading one deferred field loads every deferred field with it: a user built from an
+        # access token (accounts.authentication: only the id known) costs one query when code
+        # reads it, not one per field.
+        deferred = self.get_deferred_fields()
+        if fields is not None and deferred and set(fields) <= deferred:
+            fields = deferred
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+
     def __str__(self) -> str:
         return self.email or self.username
 

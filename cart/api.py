@@ -87,7 +87,9 @@ class CartItemView(CartAPIView):
 class CartTotalView(CartAPIView):
     @extend_schema(responses=TotalsSerializer)
     def get(self, request):
-        priced = services.priced_cart(current_cart(request, create=False), user=request.user)
+        priced = services.priced_cart(
+            current_cart(request, create=False), user=request.user, with_images=False
+        )
         return Response(priced.totals.as_dict())
 
 
@@ -99,7 +101,7 @@ class CheckoutView(CartAPIView):
 
 
 def totals_response(request) -> Response:
-    priced = services.priced_cart(current_cart(request), user=request.user)
+    priced = services.priced_cart(current_cart(request), user=request.user, with_images=False)
     return Response(priced.totals.as_dict())
 
 

@@ -40,8 +40,7 @@ class CartItemSerializer(serializers.Serializer):
     available = serializers.IntegerField(allow_null=True)
 
     def get_product_image(self, line) -> str | None:
-        images = line.item.variant.product.images.all()
-        return images[0].url if images else None
+        return line.image_url
 
 
 class CartSerializer(serializers.Serializer):

@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from cart import pricing
 from cart.models import MAX_QUANTITY, Cart, CartItem, CheckoutSession
-from catalog.models import Product, ProductVariant
+from catalog.models import Product, ProductImage, ProductVariant
 from catalog.stock import InsufficientStock
 from core.errors import APIError
 from loyalty import services as loyalty
-from loyalty.tiers import BY_NAME
+from loyalty.tiers import BY_NAME, tier_for
 
 CHECKOUT_MINUTES = 15
 
@@ -55,14 +55,24 @@ class SignInRequired(APIError):
 SESSION_CART_KEY = "cart_token"
 
 
+def _with_loyalty(carts):
+    """Carts read with what pricing needs of their owner's loyalty account, joined: its
+    points and lifetime points (None when there is no account yet). A query fewer than
+    reading the account afterwards."""
+    return carts.annotate(
+        owner_points=F("user__loyalty_account__points"),
+        owner_lifetime_points=F("user__loyalty_account__lifetime_points"),
+    )
+
+
 def cart_for(*, user=None, session=None, create: bool = True) -> Cart | None:
     """The signed-in user's cart, else the visitor's (a token in their session, which
     survives the session key changing at sign-in); made on first use when ``create``."""
     if user is not None and user.is_authenticated:
-        cart = Cart.objects.filter(user=user).first()
-        if cart is None and create:
-            cart, _ = Cart.objects.get_or_create(user=user)
-        return cart
+        try:
+            return _with_loyalty(Cart.objects.filter(user=user)).get()
+        except Cart.DoesNotExist:
+            return Cart.objects.get_or_create(user=user)[0] if create else None
     if session is None:
         return None
     token = session.get(SESSION_CART_KEY)
@@ -110,8 +120,9 @@ def _touch(cart: Cart) -> None:
 # Items
 
 
-def _variant_for(product: Product, *, color: str, size: str) -> ProductVariant:
-    variants = list(product.variants.all())
+def _variant_for(
+    product: Product, variants: list[ProductVariant], *, color: str, size: str
+) -> ProductVariant:
     colors = sorted({v.color for v in variants if v.color})
     sizes = sorted({v.size for v in variants if v.size}, key=lambda s: (len(s), s))
     errors = {}
@@ -148,35 +159,60 @@ def _check_stock(variant: ProductVariant, quantity: int) -> None:
         raise InsufficientStock(message, available=variant.stock)
 
 
+def _for_sale(product_id: int) -> tuple[Product, list[ProductVariant]]:
+    """The active product and its variants, in one query (each variant joined to it)."""
+    variants = list(
+        ProductVariant.objects.filter(product_id=product_id, product__is_active=True)
+        .select_related("product")
+        .order_by("position", "id")
+    )
+    if not variants:  # no such product for sale, or one without variants
+        product = Product.objects.active().filter(pk=product_id).first()
+        if product is None:
+            raise ProductNotFound()
+        return product, []
+    product = variants[0].product
+    for variant in variants:
+        variant.product = product
+    return product, variants
+
+
 @transaction.atomic
 def add_item(
     *, cart: Cart, product_id: int, quantity: int, color: str = "", size: str = ""
 ) -> CartItem:
     _check_quantity(quantity)
-    product = (
-        Product.objects.active()
-        .filter(pk=product_id)
-        .prefetch_related(
-            Prefetch("variants", queryset=ProductVariant.objects.order_by("position", "id"))
-        )
-        .first()
+    product, variants = _for_sale(product_id)
+    variant = _variant_for(
+        product, variants, color=(color or "").strip(), size=(size or "").strip()
     )
-    if product is None:
-        raise ProductNotFound()
-    variant = _variant_for(product, color=(color or "").strip(), size=(size or "").strip())
-    variant.product = product
     _touch(cart)
-    item = cart.items.filter(variant=variant).first()
-    total = quantity + (item.quantity if item else 0)
-    if total > MAX_QUANTITY:
+    item = _add_to_line(cart, variant, quantity)
+    if item is None:
         raise ValidationError({"quantity": [f"At most {MAX_QUANTITY} of one item per order."]})
-    _check_stock(variant, total)
-    if item:
-        CartItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + quantity)
-        item.quantity = total
-    else:
-        item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity)
+    _check_stock(variant, item.quantity)  # raising undoes the line's change, with the transaction
     return item
+
+
+def _add_to_line(cart: Cart, variant: ProductVariant, quantity: int) -> CartItem | None:
+    """Raise the cart's line of ``variant`` by ``quantity``, or make it, in one statement (an
+    upsert, where the ORM would read the line first); None, changing nothing, when the line
+    would pass MAX_QUANTITY."""
+    table = connection.ops.quote_name(CartItem._meta.db_table)
+    added_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (cart_id, variant_id, quantity, added_at) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (cart_id, variant_id) DO UPDATE "
+            f"SET quantity = {table}.quantity + excluded.quantity "
+            f"WHERE {table}.quantity + excluded.quantity <= %s RETURNING id, quantity",
+            [cart.pk, variant.pk, quantity, added_at, MAX_QUANTITY],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    item_id, total = row
+    return CartItem(pk=item_id, cart=cart, variant=variant, quantity=total)
 
 
 @transaction.atomic
@@ -277,6 +313,7 @@ class CartLine:
     unit_price: object
     problem: str | None = None  # unavailable, out_of_stock, insufficient_stock
     available: int | None = None
+    image_url: str | None = None  # the product's first image, when asked for
 
     @property
     def subtotal(self):
@@ -301,8 +338,14 @@ class PricedCart:
 
 
 def _items(cart: Cart, *, with_images: bool):
-    items = cart.items.select_related("variant__product__brand")
-    return items.prefetch_related("variant__product__images") if with_images else items
+    items = cart.items.select_related("variant__product")
+    if not with_images:
+        return items
+    # The first image in the same query (a subquery), not all of them in a second one.
+    first_image = ProductImage.objects.filter(product=OuterRef("variant__product")).order_by(
+        "position", "id"
+    )
+    return items.annotate(image_url=Subquery(first_image.values("url")[:1]))
 
 
 def _lines(cart: Cart, *, with_images: bool = False) -> list[CartLine]:
@@ -311,7 +354,9 @@ def _lines(cart: Cart, *, with_images: bool = False) -> list[CartLine]:
     lines = []
     for item in _items(cart, with_images=with_images):
         variant = item.variant
-        line = CartLine(item=item, unit_price=variant.price)
+        line = CartLine(
+            item=item, unit_price=variant.price, image_url=getattr(item, "image_url", None)
+        )
         if not variant.product.is_active:
             line.problem = "unavailable"
         elif variant.stock <= 0:
@@ -335,8 +380,17 @@ def _priceable_subtotal(cart: Cart):
     return pricing.compute(_buyable(_lines(cart))).subtotal
 
 
+def _loyalty_standing(cart: Cart, user) -> tuple[int, str]:
+    """The signed-in user's points balance and tier name: as read with their cart
+    (_with_loyalty), else read now."""
+    if cart.user_id == user.pk and hasattr(cart, "owner_points"):
+        return cart.owner_points or 0, tier_for(cart.owner_lifetime_points or 0).name
+    account = loyalty.account_for(user)
+    return account.points, account.tier
+
+
 def priced_cart(cart: Cart, *, user, with_images: bool = True) -> PricedCart:
-    """``with_images``: load the products' images, for showing the cart (an order needs none)."""
+    """``with_images``: each line's image_url, for showing the cart (an order needs none)."""
     lines = _lines(cart, with_images=with_images)
     buyable = _buyable(lines)
     subtotal = pricing.compute(buyable).subtotal
@@ -352,12 +406,12 @@ def priced_cart(cart: Cart, *, user, with_images: bool = True) -> PricedCart:
             coupon_problem = problem
     points, points_problem = 0, None
     signed_in = user is not None and user.is_authenticated
+    balance, tier = _loyalty_standing(cart, user) if signed_in else (0, "bronze")
     if cart.points_to_redeem and signed_in:
-        balance = loyalty.account_for(user).points
         points = min(cart.points_to_redeem, balance)
         if points < cart.points_to_redeem:
             points_problem = f"You have {balance} points now; {points} are used."
-    tier_rate = BY_NAME[loyalty.tier_of(user)].rate if signed_in else BY_NAME["bronze"].rate
+    tier_rate = BY_NAME[tier].rate
     totals = pricing.compute(buyable, coupon=coupon_terms, tier_rate=tier_rate, points=points)
     return PricedCart(
         cart=cart,
@@ -412,20 +466,33 @@ def start_checkout(*, cart: Cart, user) -> CheckoutSession:
     )
 
 
-def lock_for_checkout(*, user_id: int) -> Cart | None:
+def lock_for_checkout(*, user_id: int, to_order: bool = False) -> Cart | None:
     """The user's cart, locked until the transaction ends (None when they have none). Placing
     an order takes this lock before it locks the order's row, every time: with one lock order
     a retry that holds the cart while it looks for its Idempotency-Key can't deadlock with the
-    request paying for that order."""
-    return Cart.objects.select_for_update().filter(user=user_id).first()
+    request paying for that order.
+
+    ``to_order``: read with it, not locked, what pricing it and writing its order need of the
+    owner: their loyalty points (_with_loyalty) and names (owner_full_name, owner_username)."""
+    carts = Cart.objects.select_for_update(of=("self",)).filter(user=user_id)
+    if to_order:
+        carts = _with_loyalty(carts).annotate(
+            owner_full_name=F("user__full_name"), owner_username=F("user__username")
+        )
+    try:
+        return carts.get()
+    except Cart.DoesNotExist:
+        return None
 
 
 def clear_ordered(*, cart: Cart | None, variant_ids: Iterable[int]) -> None:
     """Once an order is paid: the lines of the variants it bought leave the cart (other lines,
     added meanwhile, stay), with the coupon and points used on it. Call it holding
-    lock_for_checkout's lock."""
-    if cart is not None:
-        cart.items.filter(variant_id__in=list(variant_ids)).delete()
+    lock_for_checkout's lock (so the cart's coupon and points are as they are now)."""
+    if cart is None:
+        return
+    cart.items.filter(variant_id__in=list(variant_ids)).delete()
+    if cart.coupon_id is not None or cart.points_to_redeem:
         Cart.objects.filter(pk=cart.pk).update(coupon=None, points_to_redeem=0)
 
 

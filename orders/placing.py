@@ -17,6 +17,7 @@ from datetime import timedelta
 import structlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Address, PaymentMethod, User
@@ -146,6 +147,10 @@ def _settle(order: Order, result) -> Order:
         raise
 
 
+# What _replay reads of an earlier order.
+REPLAYED = ("status", "payment_status", "payment_message", "payment_id", "paid_at")
+
+
 def _replay(user: User, order: Order) -> Placed:
     if order.status == Status.PENDING_PAYMENT:
         raise RequestInProgress()
@@ -165,16 +170,23 @@ def _reserve(
     """The new pending order and True; or, when a request with the same key got the cart's
     lock first, that request's order and False. The key is looked up only here, under the
     cart's lock, where the answer can't change before this transaction ends."""
-    cart = cart_services.lock_for_checkout(user_id=user.pk)
+    cart = cart_services.lock_for_checkout(user_id=user.pk, to_order=True)
+    # One query for both: the order this key placed, and any order still being paid for (the
+    # cart is emptied only once its order is paid: until then the same cart sent again, a
+    # double click without an Idempotency-Key, would be charged again).
+    matches = Q(status=Status.PENDING_PAYMENT)
     if idempotency_key:
-        earlier = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        matches |= Q(idempotency_key=idempotency_key)
+    blocking = list(
+        Order.objects.filter(matches, user=user).order_by().only("idempotency_key", *REPLAYED)
+    )
+    if idempotency_key:
+        earlier = next((o for o in blocking if o.idempotency_key == idempotency_key), None)
         if earlier is not None:
             return earlier, False
     if cart is None:
         raise cart_services.EmptyCart()
-    if Order.objects.filter(user=user, status=Status.PENDING_PAYMENT).exists():
-        # The cart is emptied only once its order is paid: until then the same cart sent again
-        # (a double click, no Idempotency-Key) would be charged again.
+    if blocking:
         raise RequestInProgress(
             "An order from your cart is still being paid for; retry in a moment."
         )
@@ -197,18 +209,21 @@ def _reserve(
             or checkout.totals["total"] != f"{priced.totals.total:.2f}"
         ):
             raise CheckoutExpired()
-    address = Address.objects.owned_by(user).filter(pk=address_id).first()
-    if address is None:
-        raise AddressNotFound()
-    method = PaymentMethod.objects.owned_by(user).filter(pk=payment_method_id).first()
-    if method is None:
-        raise PaymentMethodNotFound()
+    try:
+        address = Address.objects.owned_by(user).get(pk=address_id)
+    except Address.DoesNotExist:
+        raise AddressNotFound() from None
+    try:
+        method = PaymentMethod.objects.owned_by(user).get(pk=payment_method_id)
+    except PaymentMethod.DoesNotExist:
+        raise PaymentMethodNotFound() from None
 
     totals = priced.totals
     order = Order.objects.create(
         user=user,
         idempotency_key=idempotency_key or None,
-        ship_name=user.full_name or user.username,
+        # From the cart's query: the request's user may be only an id (a JWT's).
+        ship_name=cart.owner_full_name or cart.owner_username,
         ship_street=address.street,
         ship_city=address.city,
         ship_state=address.state,
@@ -282,24 +297,48 @@ def _record_allocations(items: list[OrderItem], allocations: list[stock.Allocati
     )
 
 
+# What paying for an order sets on it.
+PAID_FIELDS = (
+    "status",
+    "paid_at",
+    "number",
+    "payment_status",
+    "payment_id",
+    "transaction_id",
+    "payment_message",
+    "points_earned",
+    "carrier",
+    "tracking_number",
+    "estimated_delivery",
+)
+
+
 @transaction.atomic
 def _complete(order: Order, result) -> Order:
+    """``order`` paid (the same instance, with what _reserve loaded on it); or, when it was
+    settled meanwhile with this payment, the order as the database has it."""
     # The cart before the order, as in _reserve: the same lock order everywhere, or a retry
     # holding the cart while it checks the order's Idempotency-Key could deadlock with us.
     cart = cart_services.lock_for_checkout(user_id=order.user_id)
-    locked = Order.objects.select_for_update().get(pk=order.pk)
-    if locked.status != Status.PENDING_PAYMENT:
-        if locked.payment_id == result.payment_id:
-            return locked  # settled already, by whoever got here first
+    now = timezone.now()
+    order.status = Status.PAID
+    order.paid_at = now
+    order.number = f"ORD-{now:%Y%m%d}-{order.pk:06d}"
+    order.payment_status, order.payment_id = PaymentStatus.SUCCEEDED, result.payment_id
+    order.transaction_id, order.payment_message = result.transaction_id, result.message
+    order.points_earned = loyalty_rules.points_earned(merchandise=order.merchandise)
+    assign_tracking(order=order, paid_on=now.date())
+    # One statement locks the order, checks that it is still pending and marks it paid; it
+    # changes nothing when the order was settled or released meanwhile. Points and the cart
+    # change after it, in this transaction: all of it happens, or none.
+    paid = {field: getattr(order, field) for field in PAID_FIELDS}
+    if not Order.objects.filter(pk=order.pk, status=Status.PENDING_PAYMENT).update(**paid):
+        settled = Order.objects.get(pk=order.pk)
+        if settled.payment_id == result.payment_id:
+            return settled  # settled already, by whoever got here first
         raise NotAllowed(
-            "This order was released before its payment arrived.", status=locked.status
+            "This order was released before its payment arrived.", status=settled.status
         )
-    locked.user = order.user  # the request's, already loaded
-    if hasattr(
-        order, "_prefetched_objects_cache"
-    ):  # the items _reserve wrote, when it was this request
-        locked._prefetched_objects_cache = order._prefetched_objects_cache
-    order = locked
     if order.points_redeemed:
         loyalty.spend_points(
             user=order.user,
@@ -307,20 +346,13 @@ def _complete(order: Order, result) -> Order:
             order_id=order.pk,
             reason="Used on this order",
         )
-    earned = loyalty_rules.points_earned(merchandise=order.merchandise)
-    if earned:
+    if order.points_earned:
         loyalty.earn_points(
-            user=order.user, points=earned, order_id=order.pk, reason="Earned on this order"
+            user=order.user,
+            points=order.points_earned,
+            order_id=order.pk,
+            reason="Earned on this order",
         )
-    now = timezone.now()
-    order.status = Status.PAID
-    order.paid_at = now
-    order.number = f"ORD-{now:%Y%m%d}-{order.pk:06d}"
-    order.payment_status, order.payment_id = PaymentStatus.SUCCEEDED, result.payment_id
-    order.transaction_id, order.payment_message = result.transaction_id, result.message
-    order.points_earned = earned
-    assign_tracking(order=order, paid_on=now.date())
-    order.save()
     cart_services.clear_ordered(
         cart=cart, variant_ids=[item.variant_id for item in order.items.all()]
     )

@@ -5,7 +5,7 @@ from datetime import UTC
 import pytest
 
 from catalog import stock
-from catalog.models import Product
+from catalog.models import Product, ProductImage
 from tests.catalog import builders
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +220,16 @@ def test_adding_runs_a_fixed_number_of_queries(user_api, goods, django_assert_ma
     for n in range(15):
         builders.product(f"Filler {n}", variants=[("Red", "M", 5), ("Blue", "L", 5)])
         add(user_api, Product.objects.get(name=f"Filler {n}"), color="Red", size="M")
-    with django_assert_max_num_queries(14):  # whatever the cart holds
+    with django_assert_max_num_queries(7):  # whatever the cart holds
         add(user_api, goods["bottle"])
-    with django_assert_max_num_queries(5):  # user, cart, items with products, images, points
+    with django_assert_max_num_queries(2):  # cart with the points; items with products, images
         user_api.get("/api/cart")
+
+
+def test_each_line_shows_its_products_first_image(user_api, goods):
+    ProductImage.objects.create(product=goods["bottle"], url="/media/bottle-side.jpg", position=2)
+    ProductImage.objects.create(product=goods["bottle"], url="/media/bottle-front.jpg", position=1)
+    add(user_api, goods["bottle"])
+    add(user_api, goods["tee"], color="White")
+    images = [line["product_image"] for line in user_api.get("/api/cart").json()["items"]]
+    assert images == ["/media/bottle-front.jpg", None]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.models import ProductImage
 from loyalty import services as loyalty
 from loyalty.models import Coupon
 from tests.catalog import builders
@@ -111,5 +112,13 @@ def test_cart_page_runs_a_fixed_number_of_queries(
         item = builders.product(f"Filler {n}", variants=[("", "", 5)])
         add(client, item)
     client.get("/cart/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         client.get("/cart/")
+
+
+def test_the_cart_page_shows_each_products_first_image(client, shoe):
+    ProductImage.objects.create(product=shoe, url="/media/runner-sole.jpg", position=3)
+    ProductImage.objects.create(product=shoe, url="/media/runner.jpg", position=0)
+    add(client, shoe, color="Red", size="10")
+    page = client.get("/cart/").content.decode()
+    assert '<img src="/media/runner.jpg"' in page and "runner-sole" not in page

@@ -10,16 +10,21 @@ from tests.orders.conftest import add_to_cart, place
 
 pytestmark = pytest.mark.django_db
 
-# user; cart; product; its variants; UPDATE cart (locks it); item; INSERT item; the response's
-# items, images and loyalty account; SAVEPOINT and RELEASE
-ADD_TO_CART = 12
+# No user: the JWT's user id is enough (accounts.authentication). Cart, with the loyalty
+# account joined; the product joined to its variants; UPDATE cart (locks it); the line made or
+# raised in one upsert; the response's items, with each product's first image in a subquery;
+# SAVEPOINT and RELEASE
+ADD_TO_CART = 7
 
-# user; reserving: cart FOR UPDATE, earlier order with the key, an order still being paid for, items, loyalty account, address,
-# payment method, INSERT order, INSERT items, stock levels FOR UPDATE, 3 levels, 2 variants,
-# 2 products (UPDATE ... RETURNING), INSERT allocations, INSERT history; completing: cart and
-# order FOR UPDATE, points (UPDATE ... RETURNING, INSERT entry), UPDATE order, DELETE cart items,
-# UPDATE cart, INSERT history; two SAVEPOINT and RELEASE pairs. Nothing is read back for the answer.
-PLACE_ORDER = 32
+# No user. Reserving: cart FOR UPDATE (loyalty account and the user's names joined); the order
+# with this key and any order still being paid for, in one query; items; address; payment
+# method; INSERT order; INSERT items; stock levels FOR UPDATE; one UPDATE of the 3 levels
+# (locked already); 2 variants and 2 products (UPDATE ... RETURNING, one row at a time, by
+# primary key); INSERT allocations; INSERT history. Completing: cart FOR UPDATE; UPDATE order
+# (only while it is pending: it locks and checks in one); points (UPDATE ... RETURNING, INSERT
+# entry); DELETE cart items (no UPDATE of the cart: no coupon or points to take off); INSERT
+# history. Two SAVEPOINT and RELEASE pairs. Nothing is read back for the answer.
+PLACE_ORDER = 25
 
 
 def test_adding_to_the_cart(user_api, jacket, socks, django_assert_num_queries):
@@ -51,8 +56,8 @@ def test_a_replayed_order_reads_the_order_once(
 ):
     add_to_cart(user_api, socks, 1)
     first = place(user_api, address, good_card, key="k-1").json()
-    # user; cart FOR UPDATE and the earlier order, in a SAVEPOINT; the order again with its items,
+    # cart FOR UPDATE and the earlier order, in a SAVEPOINT; the order again with its items,
     # history and returns, for the answer
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         again = place(user_api, address, good_card, key="k-1")
     assert again["Idempotent-Replayed"] == "true" and again.json() == first
