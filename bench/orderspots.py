@@ -48,10 +48,10 @@ def patch_broadcasts(counter: dict, *, off: bool) -> None:
 
     real = realtime.send_to_group
 
-    def send_to_group(group, message):
+    def send_to_group(*args, **kwargs):
         started = time.perf_counter()
         try:
-            return None if off else real(group, message)
+            return None if off else real(*args, **kwargs)
         finally:
             counter["n"] += 1
             counter["ms"] += (time.perf_counter() - started) * 1000

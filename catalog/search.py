@@ -65,19 +65,6 @@ def load_index() -> None:
     _index.get()
 
 
-def start_loading_index() -> None:
-    """Build this process's search index in the background, as a server starts: the first
-    searches wait only for what is left of it (seconds at 500,000 products)."""
-
-    def load():
-        try:
-            load_index()
-        finally:
-            connection.close()  # this thread's own connection
-
-    threading.Thread(target=load, name="search-index", daemon=True).start()
-
-
 def parse(text: str) -> ParsedQuery:
     index = _index.get()
     words = list(dict.fromkeys(words_of(text)))[:MAX_QUERY_WORDS]

@@ -7,8 +7,3 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
-
-# Each worker builds its search index as it starts rather than on its first search.
-from catalog.search import start_loading_index
-
-start_loading_index()
