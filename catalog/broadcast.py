@@ -25,4 +25,4 @@ def inventory_frame(change: StockChange) -> dict:
 
 
 def broadcast_stock_change(sender, change: StockChange, **kwargs) -> None:
-    broadcast(INVENTORY_GROUP, inventory_frame(change), topic=change.product_id)
+    broadcast(INVENTORY_GROUP, inventory_frame(change))

@@ -2,18 +2,17 @@
 sockets.
 
 For each group a socket streams (LiveConsumer.streams), the process joins it with one channel
-of its own (lazily, on its first socket) and one receive loop; each event arrives with its
-frame's text already encoded (core.realtime.relay), and the same ASGI message goes straight to
-the ASGI send of every registered socket that listens to the event's topic (or to everything):
-which sockets take an event is one lookup per event, not a question asked of every socket. A
-channel-layer receive per socket instead cost about 0.4 ms of CPU per recipient and left enough
-tasks and futures behind to set off a full garbage collection with most broadcasts
+of its own (lazily, on its first socket) and one receive loop; each event's frame is encoded
+once and the same text goes to every registered socket that ``wants`` it. A channel-layer
+receive per socket instead cost about 0.4 ms of CPU per recipient and left enough tasks and
+futures behind to set off a full garbage collection with most broadcasts
 (docs/PERFORMANCE.md). With the Redis layer every process holds such a subscription, so every
 socket on every process still gets every event.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+import json
+import weakref
 
 import structlog
 from channels.layers import get_channel_layer
@@ -27,12 +26,6 @@ log = structlog.get_logger(__name__)
 RENEW_EVERY_SECONDS = 3600.0
 # After a failed receive (Redis restarting), wait this long, then join again and go on.
 RETRY_AFTER_SECONDS = 1.0
-# Frames handed to the server between two turns of the event loop: the server writes a socket's
-# frame only once the loop turns, so with 8,000 sockets and no turn the first one would wait for
-# the last one's; turning every so often lets the clients read while the rest are queued.
-WRITE_OUT_EVERY = 256
-
-Send = Callable[[dict], Awaitable[None]]
 
 
 class GroupFanout:
@@ -40,11 +33,7 @@ class GroupFanout:
         self.group = group
         self.layer = layer
         self.loop = loop
-        # Each registered socket: its ASGI send and the topics it listens to (None: every
-        # event). Sockets leave when their consumer ends, however it ends (LiveConsumer).
-        self.sockets: dict[object, tuple[Send, frozenset | None]] = {}
-        self._everything: dict[object, Send] = {}
-        self._by_topic: dict[Hashable, dict[object, Send]] = {}
+        self.sockets: weakref.WeakSet = weakref.WeakSet()  # weak: a crashed consumer can't leak
         self.channel: str | None = None
         self.tasks: list[asyncio.Task] = []
         self.subscribing = asyncio.Lock()
@@ -53,38 +42,16 @@ class GroupFanout:
     def subscribed(self) -> bool:
         return bool(self.tasks) and not any(task.done() for task in self.tasks)
 
-    async def join(self, socket, send: Send) -> None:
-        """Called before the socket is accepted, so no event committed after it is missed;
-        ``send`` is the socket's ASGI send, which takes every event until ``listen`` narrows
-        it."""
+    async def join(self, consumer) -> None:
+        """Called before the socket is accepted, so no event committed after it is missed."""
         if not self.subscribed:
             async with self.subscribing:
                 if not self.subscribed:
                     await self._subscribe()
-        self._route(socket, send, None)
+        self.sockets.add(consumer)
 
-    def listen(self, socket, topics: frozenset | None) -> None:
-        """From now on the socket takes only events of these topics (None: every event)."""
-        if socket in self.sockets:
-            send, _ = self.sockets[socket]
-            self.leave(socket)
-            self._route(socket, send, topics)
-
-    def leave(self, socket) -> None:
-        _, topics = self.sockets.pop(socket, (None, None))
-        self._everything.pop(socket, None)
-        for topic in topics or ():
-            listening = self._by_topic[topic]
-            del listening[socket]
-            if not listening:
-                del self._by_topic[topic]
-
-    def _route(self, socket, send: Send, topics: frozenset | None) -> None:
-        self.sockets[socket] = (send, topics)
-        if topics is None:
-            self._everything[socket] = send
-        for topic in topics or ():
-            self._by_topic.setdefault(topic, {})[socket] = send
+    def leave(self, consumer) -> None:
+        self.sockets.discard(consumer)
 
     async def _subscribe(self) -> None:
         # The default prefix: channels-redis reads all of a process's channels with that prefix
@@ -126,18 +93,14 @@ class GroupFanout:
     async def deliver(self, event: dict) -> None:
         if event.get("type") != RELAY:
             return
-        sends = list(self._everything.values())
-        narrowed = self._by_topic.get(event.get("topic"))
-        if narrowed:
-            sends += narrowed.values()
-        message = {"type": "websocket.send", "text": event["text"]}  # the same for every socket
-        for count, send in enumerate(sends, 1):
-            try:
-                await send(message)
-            except Exception:
-                log.exception("fanout_send_failed", group=self.group)
-            if count % WRITE_OUT_EVERY == 0:
-                await asyncio.sleep(0)
+        frame = event["frame"]
+        text = json.dumps(frame)
+        for consumer in list(self.sockets):
+            if consumer.wants(self.group, frame):
+                try:
+                    await consumer.send(text_data=text)
+                except Exception:
+                    log.exception("fanout_send_failed", group=self.group)
 
 
 _current: dict[str, GroupFanout] = {}

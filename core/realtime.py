@@ -1,10 +1,9 @@
 """Channel-layer groups and sending to them from synchronous code (services, after commit).
 
 Apps name their own groups and socket events; what travels is a relay message carrying the
-frame a socket should get, already encoded (once, by the sender, for every process and socket),
-so the socket code here never needs to know one app's events: ``broadcast(group, frame, topic)``
-for a group that core.fanout serves per process (``topic``: what sockets that narrowed their
-stream match the frame by), ``send_to_user(user_id, frame)`` for one user's open sockets.
+frame a socket should get as it is, so the socket code here never needs to know one app's
+events: ``broadcast(group, frame)`` for a group that core.fanout serves per process,
+``send_to_user(user_id, frame)`` for one user's open sockets.
 
 A failed send is logged, never raised: a broadcast must not undo or fail the change it
 announces. With the Redis layer, every server process's sockets get every message.
@@ -16,9 +15,7 @@ The in-memory layer's queues belong to the server's loop, so it keeps async_to_s
 """
 
 import asyncio
-import json
 import threading
-from collections.abc import Hashable
 
 import structlog
 from asgiref.sync import async_to_sync
@@ -38,21 +35,17 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def relay(frame: dict, topic: Hashable | None = None) -> dict:
-    """The channel-layer message that puts ``frame`` on the sockets it reaches, as the text of a
-    WebSocket frame."""
-    message = {"type": RELAY, "text": json.dumps(frame)}
-    if topic is not None:
-        message["topic"] = topic
-    return message
+def relay(frame: dict) -> dict:
+    """The channel-layer message that puts ``frame`` on the sockets it reaches."""
+    return {"type": RELAY, "frame": frame}
 
 
-def broadcast(group: str, frame: dict, topic: Hashable | None = None) -> None:
-    send_to_group(group, relay(frame, topic), frame["type"])
+def broadcast(group: str, frame: dict) -> None:
+    send_to_group(group, relay(frame))
 
 
 def send_to_user(user_id: int, frame: dict) -> None:
-    send_to_group(user_group(user_id), relay(frame), frame["type"])
+    send_to_group(user_group(user_id), relay(frame))
 
 
 def _sender_loop() -> asyncio.AbstractEventLoop:
@@ -66,7 +59,7 @@ def _sender_loop() -> asyncio.AbstractEventLoop:
         return _loop
 
 
-def send_to_group(group: str, message: dict, kind: str) -> None:
+def send_to_group(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -79,4 +72,4 @@ def send_to_group(group: str, message: dict, kind: str) -> None:
         else:
             async_to_sync(layer.group_send)(group, message)
     except Exception:
-        log.exception("group_send_failed", group=group, frame=kind)
+        log.exception("group_send_failed", group=group, frame=message.get("frame", {}).get("type"))

@@ -1,22 +1,18 @@
 """The process's one inventory subscription (core.fanout): many sockets, one group member,
-one frame encoded once; subscriptions narrow it per socket; it outlives the layer's group
-expiry. And what an idle socket keeps: no channel of its own unless signed in, one heartbeat
-for the process."""
+one frame; subscriptions narrow it per socket; it outlives the layer's group expiry."""
 
 import asyncio
 import gc
-import json
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 
-from accounts.tokens import issue_token_pair
 from catalog import stock
 from catalog.broadcast import INVENTORY_GROUP
 from config.asgi import application
-from core import consumers, fanout
+from core import fanout
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -33,8 +29,10 @@ async def group_members(group: str) -> list[str]:
     return [name.decode() for name in await connection.zrange(layer._group_key(group), 0, -1)]
 
 
-async def connected(count: int, path: str = "/ws/inventory/") -> list[WebsocketCommunicator]:
-    sockets = [WebsocketCommunicator(application, path, headers=HEADERS) for _ in range(count)]
+async def connected(count: int) -> list[WebsocketCommunicator]:
+    sockets = [
+        WebsocketCommunicator(application, "/ws/inventory/", headers=HEADERS) for _ in range(count)
+    ]
     for socket in sockets:
         assert (await socket.connect())[0]
     return sockets
@@ -80,36 +78,6 @@ async def test_each_socket_keeps_its_own_subscription(goods):
     assert (await bottles_only.receive_json_from(timeout=3))["product_id"] == runner.pk
     await everything.disconnect()
     await bottles_only.disconnect()
-
-
-async def test_one_encoded_frame_reaches_exactly_the_sockets_that_want_it(goods, monkeypatch):
-    warehouse, runner, bottle = goods
-    monkeypatch.setattr(fanout, "WRITE_OUT_EVERY", 2)  # the loop turns between every two sockets
-    everything = await connected(3)
-    runners, bottles, both = await connected(3)
-    for socket, products in (
-        (runners, [runner.pk]),
-        (bottles, [bottle.pk]),
-        (both, [runner.pk, bottle.pk]),
-    ):
-        await socket.send_json_to({"subscribe": products})
-        assert (await socket.receive_json_from())["product_ids"] == sorted(products)
-
-    await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=9)
-    takers = [*everything, runners, both]
-    frames = [(await socket.receive_output(timeout=3))["text"] for socket in takers]
-    assert len(set(frames)) == 1  # the very same text
-    assert json.loads(frames[0])["product_id"] == runner.pk
-    assert await bottles.receive_nothing(timeout=0.2)
-    assert [await socket.receive_nothing(timeout=0.05) for socket in takers] == [True] * 5
-
-    await set_level(sku=f"T-{bottle.pk}-0", location_id=warehouse.pk, quantity=4)
-    for socket in [*everything, bottles, both]:
-        assert (await socket.receive_json_from(timeout=3))["product_id"] == bottle.pk
-    assert await runners.receive_nothing(timeout=0.2)
-    for socket in [*everything, runners, bottles, both]:
-        await socket.disconnect()
-    assert not (await fanout.group_fanout(INVENTORY_GROUP)).sockets
 
 
 async def test_a_closed_socket_leaves_and_the_others_keep_receiving(goods):
@@ -158,38 +126,3 @@ async def test_socket_servers_collect_young_garbage_less_often():
     from config import asgi
 
     assert gc.get_threshold()[0] == asgi.YOUNG_COLLECTION_EVERY > 700  # CPython's default: 700
-
-
-async def test_only_signed_in_sockets_hold_a_channel_of_their_own(user, goods):
-    warehouse, runner, _ = goods
-    (visitor,) = await connected(1)
-    token = (await database_sync_to_async(issue_token_pair)(user))["access"]
-    (shopper,) = await connected(1, f"/ws/inventory/?token={token}")
-    process = await fanout.group_fanout(INVENTORY_GROUP)
-    own_channels = {
-        socket.scope["user"].is_authenticated: socket.channel_layer is not None
-        for socket in process.sockets
-    }
-    assert own_channels == {False: False, True: True}  # the shopper's is for their order updates
-
-    await set_level(sku=f"T-{runner.pk}-0", location_id=warehouse.pk, quantity=2)
-    for socket in (visitor, shopper):
-        assert (await socket.receive_json_from(timeout=3))["new_quantity"] == 2
-    await visitor.disconnect()
-    await shopper.disconnect()
-
-
-async def test_one_heartbeat_pings_every_socket_and_closes_only_the_silent_ones(goods, settings):
-    settings.WS_PING_INTERVAL_SECONDS = 0.1
-    answering, silent = await connected(2)
-    for _ in range(4):
-        assert await answering.receive_json_from(timeout=1) == {"type": "ping"}
-        await answering.send_json_to({"type": "pong"})
-    assert [await silent.receive_json_from(timeout=1) for _ in range(2)] == [{"type": "ping"}] * 2
-    assert await silent.receive_output(timeout=1) == {"type": "websocket.close", "code": 4408}
-    assert consumers.heartbeat().task is not None
-    assert len(consumers.heartbeat().due) == 1  # the closed one is no longer pinged
-    await silent.disconnect()
-    await answering.disconnect()
-    await asyncio.sleep(0.3)
-    assert not consumers.heartbeat().due and consumers.heartbeat().task.done()
