@@ -12,6 +12,10 @@ from accounts import services, tokens
 from accounts.models import Address, PaymentMethod
 from accounts.serializers import (
     AddressSerializer,
+    DetailSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
     PaymentMethodCreateSerializer,
     PaymentMethodSerializer,
     ProfileSerializer,
@@ -98,6 +102,41 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+RESET_REQUESTED = (
+    "If an account has this address, a link to reset its password is on its way. "
+    "It works once, within an hour."
+)
+
+
+class PasswordResetView(PublicAuthView):
+    @extend_schema(request=PasswordResetRequestSerializer, responses={202: DetailSerializer})
+    def post(self, request):
+        email = validated(PasswordResetRequestSerializer, request)["email"]
+        services.request_password_reset(email=email, client_ip=client_ip(request))
+        return Response({"detail": RESET_REQUESTED}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={200: DetailSerializer})
+    def post(self, request):
+        data = validated(PasswordResetConfirmSerializer, request)
+        services.reset_password(
+            uidb64=data["uid"], token=data["token"], new_password=data["new_password"]
+        )
+        return Response({"detail": "Your password has been reset. Sign in with it."})
+
+
+class ChangePasswordView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        data = validated(PasswordChangeSerializer, request)
+        user = services.change_password(user=request.user, client_ip=client_ip(request), **data)
+        # Every token this client held is refused now too: it carries on with a new pair.
+        return Response(tokens.issue_token_pair(user))
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -182,5 +221,12 @@ urlpatterns = [
     re_path(r"^auth/refresh/?$", RefreshView.as_view(), name="auth-refresh"),
     re_path(r"^auth/logout/?$", LogoutView.as_view(), name="auth-logout"),
     re_path(r"^auth/me/?$", MeView.as_view(), name="auth-me"),
+    re_path(r"^auth/password-reset/?$", PasswordResetView.as_view(), name="auth-password-reset"),
+    re_path(
+        r"^auth/password-reset/confirm/?$",
+        PasswordResetConfirmView.as_view(),
+        name="auth-password-reset-confirm",
+    ),
+    re_path(r"^auth/change-password/?$", ChangePasswordView.as_view(), name="auth-change-password"),
     re_path(r"^users/profile/?$", ProfileView.as_view(), name="user-profile"),
 ]

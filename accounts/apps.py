@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import schema  # noqa: F401 - registers the OpenAPI auth scheme
+        from accounts import emails, schema  # noqa: F401 - register mail events, OpenAPI auth
         from accounts.authentication import on_user_deleted, on_user_saved
         from accounts.models import User
 

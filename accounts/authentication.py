@@ -8,7 +8,11 @@ needs only the id reads no user row, and whatever reads more sees the user as th
 as they were when the token was signed. WebSockets (core.socket_auth) still load the whole user
 with get_user(): a socket lives long and its async code can't load fields lazily.
 
-Both denylists live in the cache (Redis in full mode), so every server process refuses at once;
+A new password (reset or change) refuses the access tokens signed before it: each token carries a
+stamp of the password it was signed for, and the user's current stamp is kept in the cache for
+an access token's lifetime after a change.
+
+The denylists live in the cache (Redis in full mode), so every server process refuses at once;
 each entry is kept only until the tokens it refuses would have expired anyway. If the cache
 loses an entry (a Redis outage), the access token's lifetime (ACCESS_TOKEN_LIFETIME, 1 hour) is
 the bound: API.md asks for nothing sooner, and refreshing already checks the account.
@@ -18,6 +22,7 @@ import time
 
 from django.core.cache import cache
 from django.db import router
+from django.utils.crypto import salted_hmac
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
@@ -31,6 +36,25 @@ def _denied_key(jti: str) -> str:
 
 def _cut_off_key(user_id) -> str:
     return f"jwt:cut-off-user:{user_id}"
+
+
+def _stamp_key(user_id) -> str:
+    return f"jwt:password-stamp:{user_id}"
+
+
+PASSWORD_STAMP_CLAIM = "pws"
+
+
+def password_stamp(user: User) -> str:
+    """A short digest of the user's password hash: it changes when the password does."""
+    return salted_hmac("accounts.password-stamp", user.password, algorithm="sha256").hexdigest()[
+        :16
+    ]
+
+
+def refuse_tokens_signed_before(user: User) -> None:
+    """Refuse access tokens signed for any password but ``user``'s current one."""
+    cache.set(_stamp_key(user.pk), password_stamp(user), timeout=_access_lifetime_seconds() + 1)
 
 
 def revoke_access_token(payload: dict) -> None:
@@ -84,10 +108,13 @@ class JWTAuthentication(authentication.JWTAuthentication):
         token = super().get_validated_token(raw_token)
         if api_settings.USER_ID_CLAIM not in token.payload:
             raise InvalidToken("Token contained no recognizable user identification")
+        user_id = token.payload[api_settings.USER_ID_CLAIM]
         revoked = _denied_key(token.payload[api_settings.JTI_CLAIM])
-        cut_off = _cut_off_key(token.payload[api_settings.USER_ID_CLAIM])
-        refused = cache.get_many([revoked, cut_off])  # one round trip for both lists
-        if revoked in refused:
+        cut_off, stamp = _cut_off_key(user_id), _stamp_key(user_id)
+        refused = cache.get_many([revoked, cut_off, stamp])  # one round trip for every list
+        if revoked in refused or (
+            stamp in refused and token.payload.get(PASSWORD_STAMP_CLAIM) != refused[stamp]
+        ):
             raise InvalidToken(
                 {"detail": "This access token has been revoked.", "code": "token_revoked"}
             )

@@ -78,3 +78,61 @@ class CheckoutCardForm(forms.Form):
     card_number = PaymentMethodForm.base_fields["card_number"]
     exp_month = forms.IntegerField(min_value=1, max_value=12, label="Expiry month")
     exp_year = forms.IntegerField(label="Expiry year")
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+
+def _new_password_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class NewPasswordForm(forms.Form):
+    """A new password typed twice; accounts.services checks it against the validators."""
+
+    new_password = _new_password_field("New password")
+    new_password_again = _new_password_field("New password, again")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", "The two passwords differ.")
+        data.pop("new_password_again", None)
+        return data
+
+
+class PasswordChangeForm(NewPasswordForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "password_%s")
+        super().__init__(*args, **kwargs)
+        self.order_fields(["current_password", "new_password", "new_password_again"])
+
+    current_password = forms.CharField(
+        label="Current password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class MailPreferencesForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "mail_%s")
+        kwargs.setdefault("label_suffix", "")  # a checkbox's label reads as a sentence
+        super().__init__(*args, **kwargs)
+
+    order_updates = forms.BooleanField(
+        required=False, label="Order updates: shipped, delivered, refunds and returns"
+    )
+    back_in_stock = forms.BooleanField(
+        required=False, label="When something I asked about is back in stock"
+    )
+    marketing = forms.BooleanField(required=False, label="News and offers")

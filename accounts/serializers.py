@@ -110,3 +110,22 @@ class PaymentMethodCreateSerializer(serializers.Serializer):
     upi_id = serializers.CharField(max_length=100, required=False, default="")
     code = serializers.CharField(max_length=40, required=False, default="", write_only=True)
     is_default = serializers.BooleanField(required=False, default=False)
+
+
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -7,16 +7,21 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.cards import card_brand, luhn_valid, normalize_card_number
 from accounts.models import Address, PaymentMethod, User
+from accounts.tokens import revoke_all_tokens
 from core.errors import APIError
 from core.ratelimit import RateLimit, hit
+from mail import services as mail
 
 
 class InvalidCredentials(APIError):
@@ -35,6 +40,26 @@ class TooManySigninAttempts(APIError):
             retry_after=retry_after,
         )
         self.wait = retry_after  # the envelope sends it as Retry-After
+
+
+class TooManyResetRequests(APIError):
+    status_code = 429
+    default_code = "too_many_requests"
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            f"Too many password reset requests. Try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
+        self.wait = retry_after
+
+
+class InvalidResetToken(APIError):
+    status_code = 400
+    default_code = "invalid_token"
+    default_detail = (
+        "This password reset link is invalid, expired or already used. Ask for a new one."
+    )
 
 
 class NotFound(APIError):
@@ -77,6 +102,7 @@ def register_user(
     except IntegrityError as exc:  # a concurrent sign-up took the email or username
         field = "username" if "username" in str(exc) else "email"
         raise ValidationError({field: ["This is already taken."]}) from exc
+    mail.queue(event="welcome", user=user)
     return user
 
 
@@ -107,6 +133,85 @@ def sign_in(*, login: str, password: str, client_ip: str, request=None) -> User:
     if user is None:
         raise InvalidCredentials()
     return user
+
+
+# Passwords: reset by mail and change. Either ends every other session: refresh tokens are
+# used up, access tokens signed for the old password refused, and Django drops sessions whose
+# password hash no longer matches.
+
+
+def request_password_reset(*, email: str, client_ip: str) -> None:
+    """Mail a reset link to ``email`` if an account has it. The caller can't tell whether one
+    does: the same answer, and the same work here (the lookup happens in a worker)."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from exc
+    window, limit = settings.SIGNIN_RATE_WINDOW_SECONDS, settings.SIGNIN_RATE_LIMIT
+    by_ip = hit(RateLimit("reset-ip", limit, window), client_ip)
+    by_address = hit(RateLimit("reset-address", limit, window), email)
+    if not (by_ip.allowed and by_address.allowed):
+        raise TooManyResetRequests(max(by_ip.retry_after, by_address.retry_after))
+    from accounts.tasks import send_password_reset
+
+    transaction.on_commit(lambda: send_password_reset.delay(email), robust=True)
+
+
+def send_password_reset_mail(*, email: str) -> bool:
+    """Queue the reset link for the active account with this address, if there is one."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    mail.queue(event="password_reset", user=user)
+    return True
+
+
+def user_for_reset(*, uidb64: str, token: str) -> User:
+    """The user a reset link was made for, while its token is still good."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        raise InvalidResetToken() from None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    return user
+
+
+def _validated_new_password(user: User, password: str, field: str = "new_password") -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+@transaction.atomic
+def _set_password(*, user: User, password: str, how: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoke_all_tokens(user)
+    mail.queue(event="password_changed", user=user, data={"how": how})
+    return user
+
+
+def reset_password(*, uidb64: str, token: str, new_password: str) -> User:
+    """A new password from a reset link; the link (and every other) stops working."""
+    user = user_for_reset(uidb64=uidb64, token=token)
+    _validated_new_password(user, new_password)
+    return _set_password(user=user, password=new_password, how="reset")
+
+
+def change_password(
+    *, user: User, current_password: str, new_password: str, client_ip: str
+) -> User:
+    """A signed-in user's new password, with the current one as proof (limited like sign-in:
+    a stolen session can't be used to guess it)."""
+    count_signin_attempt(login=user.email, client_ip=client_ip)
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": ["This is not your current password."]})
+    _validated_new_password(user, new_password)
+    return _set_password(user=user, password=new_password, how="changed")
 
 
 # Profile

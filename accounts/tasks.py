@@ -1,5 +1,13 @@
+from celery import shared_task
+
 from accounts import services
-from core.jobs import daily, job
+from core.jobs import TRANSIENT, daily, job
+
+
+@shared_task(name="accounts.send_password_reset", autoretry_for=TRANSIENT, retry_backoff=True)
+def send_password_reset(email: str) -> None:
+    # The result is not returned: a task result must not tell whether the address has an account.
+    services.send_password_reset_mail(email=email)
 
 
 @job("flush_expired_tokens", schedule=daily)

@@ -7,7 +7,12 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.authentication import revoke_access_token
+from accounts.authentication import (
+    PASSWORD_STAMP_CLAIM,
+    password_stamp,
+    refuse_tokens_signed_before,
+    revoke_access_token,
+)
 from accounts.models import User
 from core.errors import APIError
 
@@ -24,7 +29,18 @@ def access_lifetime_seconds() -> int:
 
 def issue_token_pair(user: User) -> dict:
     refresh = RefreshToken.for_user(user)  # recorded as outstanding
+    refresh[PASSWORD_STAMP_CLAIM] = password_stamp(user)  # the access token copies it
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def revoke_all_tokens(user: User) -> None:
+    """After a new password: every refresh token the user holds is used up, and access tokens
+    signed for the old password are refused (new pairs, signed for the new one, work)."""
+    outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+    )
+    refuse_tokens_signed_before(user)
 
 
 def _verified_refresh(raw: str) -> RefreshToken:

@@ -19,6 +19,7 @@ from accounts import api as accounts_api
 from cart import api as cart_api
 from catalog import api as catalog_api
 from loyalty import api as loyalty_api
+from mail import api as mail_api
 from orders import api as orders_api
 
 
@@ -42,7 +43,7 @@ class Router(routers.DefaultRouter):
         self.trailing_slash = "/?"
 
 
-APP_APIS = (accounts_api, catalog_api, cart_api, loyalty_api, orders_api)
+APP_APIS = (accounts_api, mail_api, catalog_api, cart_api, loyalty_api, orders_api)
 
 router = Router()
 for app_api in APP_APIS:

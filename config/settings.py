@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "core",
+    "mail",
     "accounts",
     "catalog",
     "cart",
@@ -202,8 +203,22 @@ LLM_PROVIDER = env.str("LLM_PROVIDER", default="")
 LLM_MODEL = env.str("LLM_MODEL", default="")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=20.0)
 CHAT_PURGE_MESSAGES = env.bool("CHAT_PURGE_MESSAGES", default=False)
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
+
+# Mail: where it goes (smtp://user:pass@host:587, smtp+tls://..., smtps://..., consolemail://,
+# filemail:///path), who it is from, and the shop's name and address its links point to.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shop <shop@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds a mail server may keep a worker
+SHOP_NAME = env.str("SHOP_NAME", default="Shop")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Attempts at one mail before it is marked failed (staff can send it again), the longest wait
+# between two, and how often send_queued_mail picks up mail whose task was lost.
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=600)
+MAIL_RETRY_EVERY_MINUTES = env.int("MAIL_RETRY_EVERY_MINUTES", default=5)
+# A password reset link works once, for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 
 # Payments: the gateway class, and the mock's behaviour (see orders/payments.py).
 

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 
 from core.admin import ReadOnlyInline
 from core.errors import APIError
+from mail.admin import EmailInline
 from orders import fulfilment, returns
 from orders.models import Order, OrderItem, Return, ReturnItem, StatusChange
 
@@ -63,7 +64,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "user__email", "user__username", "tracking_number")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
-    inlines = [OrderItemInline, StatusChangeInline]
+    inlines = [OrderItemInline, StatusChangeInline, EmailInline]
     actions = [
         _step_action("processing", "Processing"),
         _step_action("shipped", "Shipped"),

@@ -13,6 +13,7 @@ from accounts.models import User
 from catalog import stock
 from core.realtime import send_to_user
 from loyalty import services as loyalty
+from orders import emails
 from orders.errors import InvalidTransition, NotAllowed, OrderNotFound
 from orders.models import RETURN_DAYS, Order, Refund, StatusChange
 from orders.payments import get_gateway
@@ -27,6 +28,7 @@ FULFILMENT = [
     Status.DELIVERED,
 ]
 CANCELLABLE = {Status.PAID, Status.PROCESSING}
+MAILED_STEPS = {Status.SHIPPED: "order_shipped", Status.DELIVERED: "order_delivered"}
 DELIVERY_BUSINESS_DAYS = 5
 CARRIER = "UPS"
 
@@ -91,6 +93,8 @@ def advance(*, order_id: int, status: str, note: str = "", by: User | None = Non
         order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at"])
     record_history(order=order, status=status, note=note, by=by)
+    if status in MAILED_STEPS:
+        emails.queue(MAILED_STEPS[status], order)
     return order
 
 
@@ -153,4 +157,5 @@ def cancel(*, user: User, order_id: int) -> Order:
         note=f"Cancelled by the customer; ${order.total} refunded.",
         by=user,
     )
+    emails.queue("order_cancelled", order, amount=str(order.total))
     return order

@@ -27,6 +27,7 @@ from catalog import stock
 from core.errors import APIError
 from loyalty import rules as loyalty_rules
 from loyalty import services as loyalty
+from orders import emails
 from orders.errors import (
     AddressNotFound,
     CheckoutExpired,
@@ -359,6 +360,7 @@ def _complete(order: Order, result) -> Order:
     record_history(
         order=order, status=Status.PAID, note=f"Payment approved ({order.payment_label})."
     )
+    emails.queue("order_confirmation", order)
     return order
 
 

@@ -15,6 +15,7 @@ from catalog import stock
 from core.errors import APIError
 from loyalty import rules as loyalty_rules
 from loyalty import services as loyalty
+from orders import emails
 from orders.errors import InvalidTransition, NotAllowed, OrderNotFound
 from orders.fulfilment import record_history
 from orders.models import RETURN_DAYS, Order, Refund, Return, ReturnItem
@@ -152,6 +153,7 @@ def approve_return(*, return_id: int, by: User | None = None) -> Return:
         note=f"Return {request.pk} approved.",
         by=by,
     )
+    emails.queue("return_approved", request.order, once=request.pk, return_id=request.pk)
     return request
 
 
@@ -167,6 +169,7 @@ def reject_return(*, return_id: int, note: str, by: User | None = None) -> Retur
         note=f"Return {request.pk} rejected: {note}",
         by=by,
     )
+    emails.queue("return_rejected", request.order, once=request.pk, return_id=request.pk)
     return request
 
 
@@ -221,6 +224,13 @@ def receive_return(*, return_id: int, by: User | None = None) -> Return:
             by=by,
         )
     order.save(update_fields=["status", "refunded_total"])
+    emails.queue(
+        "return_refunded",
+        order,
+        once=request.pk,
+        return_id=request.pk,
+        amount=str(request.refund_amount),
+    )
     return request
 
 

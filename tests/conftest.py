@@ -19,6 +19,24 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_here(request):
+    """Celery tasks queued by the code under test (mail after an order, a reset link) run in the
+    test, as in the embedded default, instead of waiting in Redis for a worker that full mode's
+    suite doesn't start. Tests that start a real worker take ``tasks_go_to_a_worker``."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = "tasks_go_to_a_worker" not in request.fixturenames
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def tasks_go_to_a_worker():
+    """Tasks sent with .delay() go through the broker to a worker the test starts."""
+
+
 @pytest.fixture
 def user(db):
     from tests.factories import UserFactory

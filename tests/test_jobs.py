@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 def test_beat_runs_each_apps_jobs_at_their_times_in_app_order(settings):
     schedule = beat_schedule(settings)
     assert [(name, entry["task"]) for name, entry in schedule.items()] == [
+        ("send_queued_mail", "mail.tasks.send_queued_mail"),
         ("flush_expired_tokens", "accounts.tasks.flush_expired_tokens"),
         ("sync_inventory", "catalog.tasks.sync_inventory"),
         ("low_stock_alerts", "catalog.tasks.low_stock_alerts"),
@@ -40,6 +41,7 @@ def test_beat_runs_each_apps_jobs_at_their_times_in_app_order(settings):
     assert schedule["sync_inventory"]["schedule"] == crontab(minute="*/15")
     assert schedule["low_stock_alerts"]["schedule"] == crontab(minute=0, hour="*/1")
     assert schedule["release_stale_orders"]["schedule"] == crontab(minute="*/5")
+    assert schedule["send_queued_mail"]["schedule"] == crontab(minute="*/5")
     settings.CLEANUP_AT_HOUR, settings.INVENTORY_SYNC_EVERY_MINUTES = 4, 30
     changed = beat_schedule(settings)
     assert changed["delete_abandoned_carts"]["schedule"] == crontab(hour=4, minute=0)
@@ -230,7 +232,7 @@ def test_staff_who_are_not_superusers_cannot_run_jobs(client, django_user_model)
 
 @full_mode_only
 @pytest.mark.django_db(transaction=True)
-def test_a_task_runs_through_a_real_worker_on_redis(settings):
+def test_a_task_runs_through_a_real_worker_on_redis(settings, tasks_go_to_a_worker):
     from catalog.tasks import low_stock_alerts
 
     warehouse = builders.location()

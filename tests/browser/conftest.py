@@ -60,7 +60,7 @@ def _database_url(tmp_dir: Path) -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
 
 
-def _server_env(database_url: str) -> dict:
+def _server_env(database_url: str, mail_dir: Path) -> dict:
     return {
         **os.environ,
         "ENV_FILE": "",
@@ -83,6 +83,9 @@ def _server_env(database_url: str) -> dict:
         "CACHE_KEY_PREFIX": "browser",
         "CHANNEL_LAYER_PREFIX": "browser-asgi",
         "LOG_LEVEL": "WARNING",
+        # Mail lands in files the tests read; SITE_URL, for its links, is set with the port.
+        # An absolute path needs four slashes: filemail:////tmp/... (three make it relative).
+        "EMAIL_URL": f"filemail:///{mail_dir}",
     }
 
 
@@ -148,11 +151,19 @@ class LiveShop:
 
 
 @pytest.fixture(scope="session")
-def live_shop(tmp_path_factory):
-    env = _server_env(_database_url(tmp_path_factory.mktemp("live-shop")))
+def mail_dir(tmp_path_factory) -> Path:
+    """Where the live shop writes the mail it sends: .log files of raw messages, as Django's
+    file backend writes them (read with pages.wait_for_mail)."""
+    return tmp_path_factory.mktemp("live-shop-mail")
+
+
+@pytest.fixture(scope="session")
+def live_shop(tmp_path_factory, mail_dir):
+    env = _server_env(_database_url(tmp_path_factory.mktemp("live-shop")), mail_dir)
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "seed_demo", "--products", "120")
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
             sys.executable,
@@ -167,11 +178,10 @@ def live_shop(tmp_path_factory):
             "config.asgi:application",
         ],
         cwd=PROJECT_DIR,
-        env=env,
+        env={**env, "SITE_URL": url},  # links in mail lead back to this server
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:

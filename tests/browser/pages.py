@@ -1,6 +1,10 @@
 """Steps and checks the browser journeys share."""
 
 import re
+import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -77,3 +81,29 @@ def fill_card(page: Page, number: str, month: int, year: int) -> None:
     page.get_by_label("Card number").fill(number)
     page.get_by_label("Expiry month").fill(str(month))
     page.get_by_label("Expiry year").fill(str(year))
+
+
+_MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # after each message in the file backend's logs
+
+
+def wait_for_mail(mail_dir: Path, *, to: str, subject: str, timeout: float = 10) -> EmailMessage:
+    """The newest mail the live shop wrote to ``mail_dir`` for ``to`` with ``subject``, waiting
+    up to ``timeout`` seconds for it to arrive."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        for log in sorted(mail_dir.glob("*.log"), key=lambda path: path.stat().st_mtime):
+            # A message still being written has no separator after it yet: left for later.
+            for raw in log.read_bytes().split(_MAIL_SEPARATOR)[:-1]:
+                message = message_from_bytes(raw.lstrip(b"\n"), policy=policy.default)
+                if message["To"] == to and message["Subject"] == subject:
+                    found.append(message)
+        if found:
+            return found[-1]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no mail to {to} about {subject!r} in {timeout} s")
+        time.sleep(0.2)
+
+
+def plain_text(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()

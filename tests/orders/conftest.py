@@ -73,6 +73,17 @@ def place(client, address, method, key=None, **extra):
 
 
 @pytest.fixture
+def staff_api(django_user_model):
+    from tests.conftest import bearer_client
+
+    return bearer_client(
+        django_user_model.objects.create_user(
+            "clerk", "clerk@example.com", "pw-clerk-2026", is_staff=True
+        )
+    )
+
+
+@pytest.fixture
 def gateway(settings):
     """The mock gateway, counting what it charges and refunds, failing when told to."""
     settings.PAYMENT_GATEWAY = "tests.orders.gateways.FlakyGateway"

@@ -11,7 +11,6 @@ from loyalty import services as loyalty
 from loyalty.models import Coupon, LoyaltyAccount, PointsEntry
 from orders import placing
 from orders.models import Order
-from tests.conftest import bearer_client
 from tests.orders.conftest import add_to_cart, card, place
 
 pytestmark = pytest.mark.django_db
@@ -212,15 +211,6 @@ def test_list_detail_and_tracking_are_the_users_own(user_api, other_api, socks, 
 
 
 # Fulfilment, cancel, returns
-
-
-@pytest.fixture
-def staff_api(django_user_model):
-    return bearer_client(
-        django_user_model.objects.create_user(
-            "clerk", "clerk@example.com", "pw-clerk-2026", is_staff=True
-        )
-    )
 
 
 def test_staff_move_orders_one_step_at_a_time(user_api, staff_api, socks, address, good_card):

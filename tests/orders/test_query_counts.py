@@ -23,8 +23,9 @@ ADD_TO_CART = 7
 # primary key); INSERT allocations; INSERT history. Completing: cart FOR UPDATE; UPDATE order
 # (only while it is pending: it locks and checks in one); points (UPDATE ... RETURNING, INSERT
 # entry); DELETE cart items (no UPDATE of the cart: no coupon or points to take off); INSERT
-# history. Two SAVEPOINT and RELEASE pairs. Nothing is read back for the answer.
-PLACE_ORDER = 25
+# history; INSERT the confirmation mail into the outbox (it is drawn and sent by a worker).
+# Two SAVEPOINT and RELEASE pairs. Nothing is read back for the answer.
+PLACE_ORDER = 26
 
 
 def test_adding_to_the_cart(user_api, jacket, socks, django_assert_num_queries):

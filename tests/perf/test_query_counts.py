@@ -46,7 +46,7 @@ READS = [
     ("browser", "/account/orders/", 7, 6),
     ("browser", "/orders/{order}/", 9, 8),
     ("browser", "/account/loyalty/", 10, 9),
-    ("browser", "/account/", 7, 6),
+    ("browser", "/account/", 8, 7),  # + the mail preferences
     # Pages for a visitor: built once (no session, user or cart to read), then served from the
     # cache (core.page_cache); the product page first finds its product's id by slug.
     ("visitor", "/", 6, 0),

@@ -51,7 +51,9 @@ def sessions_waiting_for_a_lock() -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_worker_killed_mid_job_reruns_it_and_the_work_is_done_once(settings):
+def test_a_worker_killed_mid_job_reruns_it_and_the_work_is_done_once(
+    settings, tasks_go_to_a_worker
+):
     from orders.tasks import release_stale_orders
 
     builders.location()
