@@ -31,7 +31,7 @@ function render() {
   const status = page.querySelector("[data-variant-status]");
   for (const row of page.querySelectorAll("[data-location-id]")) {
     const quantity = variant ? variant.locations[row.dataset.locationId] ?? 0 : 0;
-    row.querySelector("[data-quantity]").textContent = quantity > 0 ? quantity : "None";
+    row.querySelector("[data-quantity]").textContent = String(quantity);
   }
   const addButton = page.querySelector("[data-add-to-cart]");
   addButton.disabled = !variant || variant.stock <= 0;
