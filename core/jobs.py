@@ -111,7 +111,9 @@ def get_job(name: str) -> Job | None:
 
 def run_now(name: str):
     """Run a job here and now (not through a worker) and return what it returned."""
-    return _jobs[name].task.apply(throw=True).get()
+    # The result is already here (apply ran it): reading it blocks nothing, whatever Celery's
+    # process-wide "inside a task" flag says after eager tasks ran in several threads at once.
+    return _jobs[name].task.apply(throw=True).get(disable_sync_subtasks=False)
 
 
 def beat_schedule(settings) -> dict:
