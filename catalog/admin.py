@@ -92,7 +92,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ("brand", "category")
     search_fields = ("name", "slug", "variants__sku")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("stock", "created_at", "updated_at")
+    readonly_fields = ("stock", "rating", "reviews_count", "created_at", "updated_at")
     autocomplete_fields = ("brand", "category")
     inlines = [VariantInline, ProductImageInline]
     list_per_page = 50

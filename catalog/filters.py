@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from catalog import search
-from catalog.models import Product
+from catalog.models import Product, rating_order
 from catalog.queries import active_products, facet_id, facet_slug, facets, in_category
 
 
@@ -23,6 +23,15 @@ class ProductFilterForm(forms.Form):
 
 
 class ProductOrdering(django_filters.OrderingFilter):
+    """The list's orderings, ties broken by id; unrated products (rating null) come last
+    whichever way ratings are ordered (catalog.models has the indexes that read them so)."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        if value.lstrip("-") == "rating":
+            return rating_order(descending=value.startswith("-"))
+        return value
+
     def filter(self, qs, value):
         ordered = super().filter(qs, value)
         return ordered.order_by(*ordered.query.order_by, "-id") if value else ordered
@@ -49,6 +58,13 @@ class ProductFilter(django_filters.FilterSet):
     )
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", min_value=0)
+    min_rating = django_filters.NumberFilter(
+        field_name="rating",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=5,
+        help_text="Only products rated at least this (0-5); unrated products are left out.",
+    )
     in_stock = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
         method="filter_in_stock",
@@ -124,6 +140,6 @@ def find_products(
     if ordering:
         return list(products[:limit])
     text = text.strip()
-    products = search.search(products, text) if text else products.order_by("-rating", "id")
+    products = search.search(products, text) if text else products.order_by(rating_order(), "id")
     # What can be bought first, best match first within each.
     return sorted(products[: limit * 4], key=lambda p: p.stock <= 0)[:limit]

@@ -2,10 +2,15 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OrderBy, Q
 from django.utils import timezone
 
 LOW_STOCK_THRESHOLD = 10
+
+
+def rating_order(*, descending: bool = True) -> OrderBy:
+    """By rating, the products without one (no published review) last."""
+    return OrderBy(F("rating"), descending=descending, nulls_last=True)
 
 
 def stock_status(quantity: int) -> str:
@@ -65,13 +70,17 @@ class Product(models.Model):
     price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
+    # The average of its published reviews (one decimal) and how many there are, kept by
+    # reviews.services in the transaction of each review change; null while it has none.
     rating = models.DecimalField(
         max_digits=2,
         decimal_places=1,
-        default=Decimal("0.0"),
-        validators=[MinValueValidator(0), MaxValueValidator(5)],
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    reviews_count = models.PositiveIntegerField(default=0)
+    reviews_count = models.PositiveIntegerField(default=0, editable=False)
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,9 +108,13 @@ class Product(models.Model):
             models.Index(
                 fields=["is_active", "-price", "-id"], name="catalog_product_active_price_d"
             ),
+            # Ratings are ordered with unrated products (null) last either way. On PostgreSQL
+            # this index is (is_active, rating DESC NULLS LAST, id DESC), made by migration 0006:
+            # SQLite has no NULLS LAST in an index, nor needs it (its NULLs sort last descending).
             models.Index(
                 fields=["is_active", "-rating", "-id"], name="catalog_product_active_rating"
             ),
+            models.Index(fields=["is_active", "rating", "-id"], name="catalog_product_rating_asc"),
             models.Index(
                 fields=["is_active", "-created_at", "-id"], name="catalog_product_active_new"
             ),

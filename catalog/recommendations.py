@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from catalog.models import Product
+from catalog.models import Product, rating_order
 from catalog.queries import active_products
 
 # What goes with what, by category name, for "what goes with it?".
@@ -37,7 +37,7 @@ def like(
         active_products()
         .filter(category=product.category, price__range=(low, high), stock__gt=0)
         .exclude(pk=product.pk)
-        .order_by("-rating", "id")[:limit]
+        .order_by(rating_order(), "id")[:limit]
     )
 
 
@@ -56,7 +56,7 @@ def goes_with_category(
     found = active_products().filter(category__name__in=COMPLEMENTS.get(category, []), stock__gt=0)
     if max_price is not None:
         found = found.filter(price__lte=max_price)
-    return list(found.order_by("-rating", "id")[:limit])
+    return list(found.order_by(rating_order(), "id")[:limit])
 
 
 def similar_products(product: Product, *, max_price: Decimal | None = None) -> list[Product]:

@@ -4,9 +4,10 @@ Entries live in core.answer_cache (API reads) and core.page_cache (storefront pa
 the versions it was built from. The catalog keeps three kinds of version:
 - the catalog's: any edit of a product, variant, image, category, brand or stock location
   (post_save/post_delete), a search re-index or a bulk stock recount;
-- the listings': those edits, and every stock change (lists show stock and filter on it);
+- the listings': those edits, every stock change (lists show stock and filter on it) and
+  every change of a product's rating (forget_product);
 - each product's own, which its stock changes increment (catalog.stock announces each change
-  after commit).
+  after commit), and so do changes of its reviews (forget_product).
 Lists and searches (API and pages, home included) are built under the listings' and catalog's
 versions; a product's detail, inventory and page under the catalog's and the product's own.
 So lists stay exact, `count` included (API.md), at the price of being recomputed after any
@@ -107,6 +108,19 @@ def forget_stock_of(product_id: int) -> None:
     """After a stock change of a product has committed."""
     answer_cache.bump(_LISTINGS)
     answer_cache.bump(_product_version_key(product_id))
+
+
+def forget_product(product_id: int, *, listings: bool = True) -> None:
+    """After a change of what a product's answers show besides stock and catalog edits (its
+    reviews, rating and reviews_count): once it has committed, that product's answers, page and
+    card are computed afresh, and with ``listings`` every list too (cards show the rating)."""
+
+    def forget() -> None:
+        if listings:
+            answer_cache.bump(_LISTINGS)
+        answer_cache.bump(_product_version_key(product_id))
+
+    transaction.on_commit(forget)
 
 
 def forget_on_edit(sender, **kwargs) -> None:

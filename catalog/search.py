@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from catalog import response_cache
-from catalog.models import Product
+from catalog.models import Product, rating_order
 from catalog.search_index import Document, IndexHolder, Matches
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -108,7 +108,7 @@ def search(queryset: QuerySet, text: str | ParsedQuery) -> QuerySet:
         queryset.alias(search_match=matching)
         .filter(search_match=True)
         .annotate(search_score=score)
-        .order_by("-search_score", "-rating", "id")
+        .order_by("-search_score", rating_order(), "id")
     )
 
 
@@ -177,7 +177,7 @@ _DOCUMENT_FIELDS = ("id", "name", "search_extra", "category__name", "rating")
 def _all_documents():
     rows = Product.objects.active().values_list(*_DOCUMENT_FIELDS).order_by("id")
     for product_id, name, extra, category, rating in rows.iterator(chunk_size=5000):
-        yield Document(product_id, name, extra, category, float(rating))
+        yield Document(product_id, name, extra, category, float(rating or 0))
 
 
 def _changed_documents(since) -> tuple[list[Document], list[int]]:
@@ -185,7 +185,7 @@ def _changed_documents(since) -> tuple[list[Document], list[int]]:
     documents, gone = [], []
     for product_id, name, extra, category, rating, is_active in rows:
         if is_active:
-            documents.append(Document(product_id, name, extra, category, float(rating)))
+            documents.append(Document(product_id, name, extra, category, float(rating or 0)))
         else:
             gone.append(product_id)
     return documents, gone

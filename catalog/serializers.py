@@ -27,7 +27,9 @@ class ProductSerializer(serializers.Serializer):
     images = serializers.ListField(child=serializers.CharField(), source="image_urls")
     colors = serializers.ListField(child=serializers.CharField())
     sizes = serializers.ListField(child=serializers.CharField())
-    rating = serializers.FloatField()
+    rating = serializers.FloatField(
+        allow_null=True, help_text="Average of its reviews, one decimal; null without any."
+    )
     reviews_count = serializers.IntegerField()
     stock = serializers.IntegerField()
     stock_status = serializers.ChoiceField(choices=["in_stock", "low_stock", "out_of_stock"])

@@ -8,6 +8,7 @@ primary key, so concurrent changes queue instead of deadlocking.
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -21,6 +22,21 @@ from core.sql import add_returning
 
 # Sent after commit with change=StockChange; never for a rolled-back change.
 stock_changed = Signal()
+
+log = structlog.get_logger(__name__)
+
+
+def _announce(change: "StockChange") -> None:
+    """Tell every receiver; one that fails is logged and doesn't keep the change (committed
+    already) from the others, or fail the request that made it."""
+    for receiver, result in stock_changed.send_robust(sender=StockChange, change=change):
+        if isinstance(result, Exception):
+            log.error(
+                "stock_changed_receiver_failed",
+                receiver=getattr(receiver, "__qualname__", repr(receiver)),
+                sku=change.sku,
+                exc_info=result,
+            )
 
 
 @dataclass(frozen=True)
@@ -232,9 +248,7 @@ def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> list[Sto
             at=now,
         )
         changes.append(change)
-        transaction.on_commit(
-            lambda change=change: stock_changed.send(sender=StockChange, change=change)
-        )
+        transaction.on_commit(lambda change=change: _announce(change))
     return changes
 
 

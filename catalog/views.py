@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from catalog import art, response_cache, search
 from catalog.filters import ProductFilter
-from catalog.models import Category, Product, StockLevel, StockLocation
+from catalog.models import Category, Product, StockLevel, StockLocation, rating_order
 from catalog.queries import active_products, facets, in_category
 from core.page_cache import cached_page
 
@@ -28,7 +28,9 @@ SORTS = [
 @cached_page(response_cache.listing_page_versions)
 def home(request):
     categories = Category.objects.filter(parent=None).prefetch_related("children")
-    featured = active_products().filter(stock__gt=0).order_by("-rating", "-reviews_count", "id")[:8]
+    featured = (
+        active_products().filter(stock__gt=0).order_by(rating_order(), "-reviews_count", "id")[:8]
+    )
     return render(request, "catalog/home.html", {"categories": categories, "featured": featured})
 
 

@@ -21,6 +21,8 @@ from catalog import api as catalog_api
 from loyalty import api as loyalty_api
 from mail import api as mail_api
 from orders import api as orders_api
+from reviews import api as reviews_api
+from wishlist import api as wishlist_api
 
 
 class APIRootView(routers.APIRootView):
@@ -43,7 +45,16 @@ class Router(routers.DefaultRouter):
         self.trailing_slash = "/?"
 
 
-APP_APIS = (accounts_api, mail_api, catalog_api, cart_api, loyalty_api, orders_api)
+APP_APIS = (
+    accounts_api,
+    mail_api,
+    catalog_api,
+    cart_api,
+    loyalty_api,
+    orders_api,
+    reviews_api,
+    wishlist_api,
+)
 
 router = Router()
 for app_api in APP_APIS:

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "cart",
     "loyalty",
     "orders",
+    "reviews",
+    "wishlist",
     "chat",
 ]
 

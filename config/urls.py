@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("cart.urls")),
     path("", include("loyalty.urls")),
     path("", include("orders.urls")),
+    path("", include("reviews.urls")),
+    path("", include("wishlist.urls")),
     path("", include("catalog.urls")),
 ]
 

@@ -40,6 +40,8 @@ function connect(attempt = 0) {
     } else if (event.type === "order_update") {
       updateOrders(event);
       document.dispatchEvent(new CustomEvent("shop:order", { detail: event }));
+    } else if (event.type === "back_in_stock") {
+      document.dispatchEvent(new CustomEvent("shop:back_in_stock", { detail: event }));
     }
   });
   socket.addEventListener("close", () => {

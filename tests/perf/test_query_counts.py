@@ -40,7 +40,9 @@ READS = [
     ("browser", "/", 10, 9),
     ("browser", "/c/shoes/", 13, 9),
     ("browser", "/search/?q=runer", 11, 8),
-    ("browser", "/p/{slug}/", 10, 9),
+    # + the reviews section's: the shopper's own review, whether they bought it (its
+    # distribution and page of reviews only when it has some: this product has none).
+    ("browser", "/p/{slug}/", 12, 11),
     ("browser", "/cart/", 11, 10),
     ("browser", "/checkout/", 9, 8),
     ("browser", "/account/orders/", 7, 6),
