@@ -63,7 +63,8 @@ RULES_BEYOND_THE_SCHEMA = {
         "new_password",
     },  # the right one; strength
     "POST /api/users/payment-methods/": {"card_number", "exp_month", "exp_year", "upi_id", "code"},
-    "GET /api/products/": {"brand", "category", "max_price", "min_rating"},  # slugs; max >= min; 0-5
+    # Existing slugs; max >= min; a rating 0 to 5.
+    "GET /api/products/": {"brand", "category", "max_price", "min_rating"},
     "POST /api/staff/loyalty/adjust/": {"points"},  # not zero
     # A new code; amounts above zero (decimal strings: no minimum in the schema); dates in order.
     "POST /api/staff/coupons/": {
