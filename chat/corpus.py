@@ -65,6 +65,7 @@ TEMPLATES: dict[str, list[str]] = {
             "under PRICE|CATEGORY)( instead| then|)"
         ),
         "(only|just) (the |)(BRAND|COLOR) ones( please|)",
+        "(from|by|made by|only from|just from) BRAND( instead| only| then| please|)",
         (
             "(in COLOR|under PRICE|below PRICE|size SIZE|less than PRICE|COLOR|in size SIZE|"
             "COLOR ones|COLOR size SIZE)( instead| please| then| only|)"
@@ -72,6 +73,10 @@ TEMPLATES: dict[str, list[str]] = {
         "(show me |any |)(cheaper|more expensive|better rated) (ones|options|CATEGORY)",
         "(sort|order) (them|those|it|the results) by (price|rating)( from low to high| high to low|)",
         "(show me |)(the |)(highest|best|top) rated (BRAND |)(CATEGORY|ones|one)( under PRICE|)",
+        (
+            "(which|what) (one|ones|of those|of them|of these|CATEGORY) (has|have|is|are) the "
+            "(best|highest|top) (rating|ratings|reviews|rated|reviewed)"
+        ),
         "(show me |)(more|other) (options|CATEGORY|ones)",
         (
             "i ( am|m|) (shopping|looking) for (a |)(gift|present|THING)( for my THING|)"
@@ -95,18 +100,42 @@ TEMPLATES: dict[str, list[str]] = {
         "(does|do) ITEM come in (COLOR|size SIZE|other colors|other sizes)",
         "(describe|details on|details for|info on|information about|specs of|specs for) ITEM",
         "(how much is|whats the price of|price of|how much does) ITEM( cost|)",
-        "(is|are) ITEM (any good|good|worth it|waterproof|comfortable|well rated)",
-        "whats ITEM (like|made of|rated)",
+        "(is|are) ITEM (waterproof|comfortable|warm|heavy|light|big|small|for kids)",
+        "whats ITEM (like|made of)",
         "(can you |)(show|give) me (the |)(details|info|specs|description) (of|for|on) ITEM",
         "what is ITEM",
         "(colors|colours|sizes) (for|of) ITEM",
         "(is there|do you have) ITEM in (COLOR|size SIZE)",
+        ("(whats|what is|what are) the (price|prices|cost) (of|for|on) ITEM( and ITEM|)"),
+    ],
+    "product_reviews": [
         (
-            "(whats|what is|what are) the (price|prices|cost|rating|ratings|reviews) (of|for|on) ITEM"
-            "( and ITEM|)"
+            "what (do|did) (people|customers|buyers|shoppers|reviewers|others|other people|users)"
+            " (say|think|write) (about|of) ITEM"
         ),
-        "how (is|are) ITEM rated",
-        "(how many stars|what rating) (does|do) ITEM have",
+        (
+            "(any|are there any|are there|got any|do you have|do you have any|show me|show me the|"
+            "show me some|read me|read me the|can i see the|can i read) (reviews|ratings|customer "
+            "reviews|feedback) (of|for|on|about) ITEM"
+        ),
+        "(is|are) ITEM (any good|good|worth it|worth the money|well rated|well reviewed|popular)",
+        "how (is|are) ITEM (rated|reviewed|liked)",
+        "(whats|what is) ITEM rated",
+        "(how many stars|what rating|how many reviews|what reviews|what ratings) (does|do) ITEM have",
+        (
+            "(whats|what is|what are|tell me|tell me about) the (rating|ratings|reviews|star rating|"
+            "stars|feedback|verdict) (of|for|on) ITEM"
+        ),
+        "(reviews|ratings|rating|feedback) (of|for|on) ITEM",
+        "(do|did) (people|customers|buyers|shoppers) (like|love|recommend|hate) ITEM",
+        "(hows|what s|whats) the (feedback|opinion|word) on ITEM",
+        (
+            "any (complaints|bad reviews|negative reviews|good reviews|problems reported) "
+            "(about|for|on) ITEM"
+        ),
+        "(what do|what did) (people|customers|reviewers) (say|think)( about it| of it|)",
+        "(reviews|ratings) please",
+        "(should i|would you) (buy|get) ITEM( or not|)",
     ],
     "stock": [
         (
@@ -154,6 +183,70 @@ TEMPLATES: dict[str, list[str]] = {
         "(that one|this one|the ORD one|ITEM) (please|looks good)",
         "(and |or |)(that|it|this|this one|that one) in (COLOR|size SIZE|COLOR size SIZE)( too|)",
         "(add|buy) ITEM and (NUM|one) ITEM",
+    ],
+    "save_to_wishlist": [
+        (
+            "(save|bookmark) ITEM( for later| to my wishlist| to my wish list| in my wishlist| for "
+            "another time| to my list| to my favorites|)"
+        ),
+        (
+            "(add|put|pop|stick) ITEM (to|on|in|into) (my|the) (wishlist|wish list|saved items|"
+            "favorites|favourites|saved list)"
+        ),
+        "(add|put|save) (it |this |that |)(to|on|in) (my|the) (wishlist|wish list|favorites)",
+        "(save|keep|remember) (it|this|that|this one|that one|ITEM) for (later|another day|now)",
+        "(wishlist|favorite|favourite|bookmark) (it|this|that|this one|that one|ITEM)",
+        "i (want|d like|would like) to save ITEM( for later|)",
+        (
+            "(save|add) the COLOR (one|ones)( in SIZE| in size SIZE| size SIZE|)( for later| to my "
+            "wishlist|)"
+        ),
+        (
+            "(save|bookmark) (it|that|this|ITEM) in (COLOR|size SIZE|COLOR size SIZE|SIZE)"
+            "( for later| to my wishlist|)"
+        ),
+        "not (now|today|yet|right now)( but|) (save|keep) (it|that|this|ITEM) for later",
+        "(can you|could you|please) (save|add) (it|this|that|ITEM) (for later|to my wishlist)",
+        "(put|add) (it|this|that) on my (wish list|wishlist|list) (for later|please|)",
+        "(i ll|ill|i will|let me) (think about|decide on) (it|ITEM)( later|) (save|keep) it",
+    ],
+    "notify_when_back": [
+        (
+            "(let me know|tell me|notify me|alert me|ping me|email me|message me|text me) (when|once|"
+            "as soon as|if) ITEM (is|are|comes|come|gets|get) (back|back in stock|in stock|"
+            "restocked|available again|available)"
+        ),
+        (
+            "(let me know|tell me|notify me|alert me|email me) (when|once|as soon as|if) the COLOR "
+            "(one|ones)( in SIZE| in size SIZE| size SIZE|) (is|are|comes|gets) (back|back in stock|"
+            "in stock|restocked|available)"
+        ),
+        (
+            "(let me know|tell me|notify me|alert me|email me) (when|once|as soon as|if) (its|theyre|"
+            "they re|it is|they are|its been) (back|back in stock|in stock|restocked|available "
+            "again)( in COLOR| in SIZE| in size SIZE| in COLOR SIZE|)"
+        ),
+        (
+            "(can you |could you |please |)(notify|alert|email|tell) me (when|if|once) (you|you guys) "
+            "(restock|get more of|have more of|get) (it|ITEM|them|those)( in COLOR| in SIZE| in "
+            "size SIZE|)( again|)"
+        ),
+        (
+            "(i want to|id like to|can i|i d like to|i would like to) (be notified|get notified|get an "
+            "alert|get an email|hear) when ITEM (is|comes|gets) (back|back in stock|restocked|"
+            "available)"
+        ),
+        (
+            "(set up|create|add|turn on|sign me up for) (a |an |)(restock|back in stock|stock|"
+            "availability) (alert|notification|notice|email)( for ITEM|)"
+        ),
+        "(notify|alert) me( about ITEM| for ITEM| when available| when it s back|)",
+        "(keep me posted|keep me updated|keep me in the loop) (on|about) ITEM",
+        (
+            "(put me on|add me to) the (waiting list|waitlist|wait list|list)( for ITEM| for the "
+            "COLOR one|)"
+        ),
+        "(ITEM|it|that) is sold out (let me know|notify me|tell me) when (its|it is) back",
     ],
     "set_quantity": [
         (
@@ -246,7 +339,12 @@ TEMPLATES: dict[str, list[str]] = {
     "coupon_info": [
         (
             "(whats|what is|tell me) (the |)(minimum|min purchase|minimum purchase|minimum spend|"
-            "limit|cap|catch|deal|discount|expiry|expiration date) (for|on|of|with) CODE"
+            "maximum|maximum discount|max discount|limit|cap|catch|deal|discount|expiry|"
+            "expiration date) (for|on|of|with) CODE"
+        ),
+        (
+            "(is there|does it have|has it got) (a |an |any |)(minimum|maximum|max|cap|limit|"
+            "expiry date|catch)( discount| spend| purchase|) (on|for|with|to) CODE"
         ),
         "(tell me about|what is|whats|explain|details on|info on) CODE",
         "how much (does|will|would) CODE (take off|save me|give me|knock off)",
@@ -254,6 +352,7 @@ TEMPLATES: dict[str, list[str]] = {
         "(who|which tier) can use CODE",
         "when does CODE expire",
         "what do i need (to use|for) CODE",
+        "what (does|do|will|would) (the |)CODE( code| coupon| voucher|) (do|mean|get me|give me)",
     ],
     "redeem_points": [
         (

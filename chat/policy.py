@@ -22,7 +22,8 @@ SEARCH_SLOTS = ("query", "brand", "category", "color", "size", "min_price", "max
 
 CAPABILITIES = (
     'I can find products ("trail shoes under $120 in blue", "cheapest Nike sneakers"), tell '
-    'you about one and where it\'s in stock, add it to your cart ("add the first one, size 9"), '
+    "you about one, what people say of it and where it's in stock, add it to your cart (\"add "
+    "the first one, size 9\"), save it to your wishlist or tell you when it's back in stock, "
     "change or remove what's in your cart, apply or remove a coupon, use your points, show your "
     "tier, and track, cancel or return your orders."
 )
@@ -39,11 +40,20 @@ RULES = (
 GOES_WITH = re.compile(
     r"\b(goes?|go|going|pairs?|match(es)?|wear|complete|accessor(y|ies)|complement|with it)\b"
 )
+# "something for my laptop": what goes with the kind named; "suggest a hoodie" wants one.
+FOR_ONE = re.compile(r"\b(for|with) (my|a|an|the|his|her|their|your|this|that|these|those)\b")
 RULE_CHANGE = re.compile(
     r"\b(change|set|lower|drop|reduce|make|free|discount|cheaper|override|waive|give me)\b"
 )
+CART_CHANGE = re.compile(r"\b(cart|basket|bag|switch|swap|change|exchange|instead of)\b")
 OWN_ORDER = re.compile(r"\b(my|the) (last |latest |recent |most recent )?(order|purchase)\b")
 SOMEONE_ELSES = re.compile(r"\b(\w+'s|someone else|another (customer|person|user)|other people)")
+# "John's address", "my neighbour's orders": another person's details, whatever else is asked.
+THEIR_DETAILS = re.compile(
+    r"\b(?!(?:what|that|it|there|here|who|where|how|he|she|let|today|order)'s)[a-z]+'s (home |"
+    r"email |e-mail |phone |street |shipping |billing |postal |)(address|email|phone number|"
+    r"orders?|card( number)?|password|account|details|purchases)\b"
+)
 RETURN_POLICY = (
     f"Delivered orders can be returned within {RETURN_DAYS} days of delivery, in whole or in "
     "part; you're refunded once the items reach us, to the way you paid. Ask me to return an "
@@ -98,6 +108,14 @@ def _intent(reading: Reading, state: dict) -> str:
     text = reading.text.lower()
     if intent == "refuse_rules" and reading.products and not RULE_CHANGE.search(text):
         intent = "product_info"  # "what's the price of X?" asks, it doesn't bargain
+    if (
+        intent == "change_options"
+        and state.get("last_tool") == "search_products"
+        and not (reading.products or reading.refers_back or CART_CHANGE.search(text))
+    ):
+        intent = "search"  # "size XL" after a search narrows it; the cart is not in question
+    if THEIR_DETAILS.search(text.replace("’", "'")):
+        intent = "refuse_others"
     if intent == "refuse_others" and OWN_ORDER.search(text) and not SOMEONE_ELSES.search(text):
         intent = reading.runner_up  # "cancel the order for my mom's gift" is one's own
     return intent
@@ -109,7 +127,7 @@ def _answer_to_question(reading: Reading, intent: str, state: dict) -> Decision 
         return call(pending["tool"], **pending["args"])
     if pending and intent == "deny":
         return say("Alright, I left it as it is. Anything else?")
-    if asking and intent not in _OTHER_BUSINESS:
+    if asking and (intent not in _OTHER_BUSINESS or intent == asking["tool"]):
         args = dict(asking["args"])
         for slot in ("color", "size"):
             if getattr(reading, slot):
@@ -143,6 +161,9 @@ _OTHER_BUSINESS = {
     "refuse_rules",
     "departments",
     "deny",
+    "product_reviews",
+    "save_to_wishlist",
+    "notify_when_back",
 }
 
 
@@ -251,6 +272,9 @@ def _add(reading: Reading, state: dict) -> Decision:
     if product is None:
         return _which_product(reading, state, "add")
     chosen = state.get("options", {})
+    offered = state.get("pending") or {}  # "it's in stock now: shall I add it?"
+    if offered.get("tool") == "add_to_cart" and offered["args"].get("product_id") == product:
+        chosen = offered["args"]
     options = chosen if chosen.get("product_id") == product else {}
     search = state.get("search") or {}
     return call(
@@ -259,6 +283,59 @@ def _add(reading: Reading, state: dict) -> Decision:
         quantity=reading.quantity or 1,
         color=reading.color or options.get("color") or search.get("color") or "",
         size=reading.size or options.get("size") or search.get("size") or "",
+    )
+
+
+def _product_meant(reading: Reading, state: dict) -> int | None:
+    """The product in hand, unless the message names a kind or brand it is not of ("is the
+    hoodie any good?" with shoes in hand): then none, and the message's words are searched."""
+    product = product_in_hand(reading, state)
+    if product is None or reading.products or not (reading.category or reading.brand):
+        return product
+    lex = lexicon.current()
+    kind = lex.product_category.get(product, "")
+    if reading.category and kind != reading.category.name and kind not in reading.category.children:
+        return None
+    if reading.brand and lex.product_brand.get(product, "") != reading.brand:
+        return None
+    return product
+
+
+def _reviews(reading: Reading, state: dict) -> Decision:
+    product = _product_meant(reading, state)
+    if product is None:
+        return _which_product(reading, state, "hear about")
+    return call("product_reviews", product_id=product)
+
+
+def _save(reading: Reading, state: dict) -> Decision:
+    product = _product_meant(reading, state)
+    if product is None:
+        return _which_product(reading, state, "save")
+    return call("save_to_wishlist", product_id=product, color=reading.color, size=reading.size)
+
+
+def _notify(reading: Reading, state: dict) -> Decision:
+    """The product named or in hand, in the colour and size said; after a sold-out addition
+    (which offered this notice), the one that was sold out."""
+    offered = state.get("pending") or {}
+    product = reading.products[0] if reading.products else None
+    args = {}
+    if offered.get("tool") == "notify_when_back" and product in (
+        None,
+        offered["args"]["product_id"],
+    ):
+        args = dict(offered["args"])
+        product = args["product_id"]
+    if product is None:
+        product = _product_meant(reading, state)
+    if product is None:
+        return _which_product(reading, state, "hear about when it's back")
+    return call(
+        "notify_when_back",
+        product_id=product,
+        color=reading.color or args.get("color", ""),
+        size=reading.size or args.get("size", ""),
     )
 
 
@@ -356,15 +433,15 @@ def _recommend(reading: Reading, state: dict) -> Decision:
     product = product_in_hand(reading, state) if not reading.category else None
     if reading.products:
         product = reading.products[0]
-    if product is None and reading.category:
+    text = reading.text.lower()
+    if product is None and reading.category and (GOES_WITH.search(text) or FOR_ONE.search(text)):
         return call(
             "goes_with_category", category=reading.category.name, max_price=reading.max_price
         )
     if product is None:
-        # "any gift ideas?": the best rated of what the message narrows to
+        # "any gift ideas?", "suggest a hoodie": the best rated of what the message narrows to
         constraints = {k: v for k, v in _constraints(reading, {}).items() if k != "query"}
         return call("search_products", **{**constraints, "sort": "-rating"})
-    text = reading.text.lower()
     kind = (
         "goes_with"
         if GOES_WITH.search(text)
@@ -382,6 +459,9 @@ HANDLERS = {
     "search": _search,
     "product_info": _product_info,
     "stock": _stock,
+    "product_reviews": _reviews,
+    "save_to_wishlist": _save,
+    "notify_when_back": _notify,
     "add_to_cart": _add,
     "set_quantity": _set_quantity,
     "change_options": _change_options,
@@ -416,20 +496,33 @@ def follow_up(
     read: Callable[[], Reading], state: dict, results: list[tuple[str, dict]]
 ) -> Decision | None:
     """A second step the message asked for: "add the cheapest Nike backpack" searched first,
-    now adds what it found. ``read`` reads the message again, only when that may be so."""
+    now adds what it found; "what do people say about the best rated hoodie", "save the
+    cheapest Nike backpack" do their part for what they found, when the search found only it
+    or the message asked for a superlative. ``read`` reads the message again, only when that
+    may be so."""
     tool, data = results[-1]
     if len(results) != 1 or tool != "search_products" or not data.get("products"):
         return None
     reading = read()
-    if _intent(reading, state) != "add_to_cart":
+    intent = _intent(reading, state)
+    found = data["products"][0]["id"]
+    if intent == "add_to_cart":
+        return call(
+            "add_to_cart",
+            product_id=found,
+            quantity=reading.quantity or 1,
+            color=reading.color,
+            size=reading.size,
+        )
+    if intent not in PRODUCT_STEPS or not (len(data["products"]) == 1 or reading.sort):
         return None
-    return call(
-        "add_to_cart",
-        product_id=data["products"][0]["id"],
-        quantity=reading.quantity or 1,
-        color=reading.color,
-        size=reading.size,
-    )
+    if intent == "product_reviews":
+        return call(intent, product_id=found)
+    return call(intent, product_id=found, color=reading.color, size=reading.size)
+
+
+# What a message may ask of a product it names only by a search ("the cheapest Nike backpack").
+PRODUCT_STEPS = ("product_reviews", "save_to_wishlist", "notify_when_back")
 
 
 # A search that found nothing is tried once more without its narrowest constraint.

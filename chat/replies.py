@@ -9,6 +9,7 @@ SORTED = {
     "-price": ", most expensive first",
     "-rating": ", best rated first",
 }
+STARS = {5: "five", 4: "four", 3: "three", 2: "two", 1: "one"}
 
 
 def products_found(data: dict) -> Reply:
@@ -34,13 +35,57 @@ def product_details(data: dict) -> Reply:
     stores = "; ".join(f"{s['name']} ({s['city']}) {s['quantity']}" for s in data["stores"])
     text = " ".join(
         [
-            f"{data['name']} by {data['brand']}, ${data['price']}, rated {data['rating']:.1f}.",
+            f"{data['name']} by {data['brand']}, ${data['price']}, {_rated(data)}.",
             data["description"],
             *(options or ["One style only."]),
             f"{data['stock']} in stock" + (f" (stores: {stores})." if stores else "."),
         ]
     )
     return text, {"products": [data]}
+
+
+def _rated(data: dict) -> str:
+    count = data.get("reviews_count", 0)
+    if data["rating"] is None or not count:
+        return "no reviews yet"
+    return f"rated {data['rating']:.1f} ({_reviews(count)})"
+
+
+def _reviews(count: int) -> str:
+    return f"{count} review" if count == 1 else f"{count} reviews"
+
+
+def product_reviews(data: dict) -> Reply:
+    if not data["count"]:
+        return f"{data['product']} has no reviews yet.", {}
+    stars = ", ".join(f"{n} {STARS[int(s)]}-star" for s, n in data["distribution"].items() if n)
+    quotes = " ".join(
+        f'{q["author"]} ({_stars(q["rating"])}): "{q["quote"]}"' for q in data["quotes"]
+    )
+    text = (
+        f"{data['product']} is rated {data['average']:.1f} out of 5 from "
+        f"{_reviews(data['count'])} ({stars}). {quotes}"
+    )
+    return text.strip(), {}
+
+
+def _stars(rating: int) -> str:
+    return "1 star" if rating == 1 else f"{rating} stars"
+
+
+def saved_to_wishlist(data: dict) -> Reply:
+    if not data["new"]:
+        return f"{data['saved']} is already in your wishlist.", {}
+    return f"Saved {data['saved']} to your wishlist.", {}
+
+
+def notify_when_back(data: dict) -> Reply:
+    if not data["new"]:
+        return (
+            f"You're already on the list for {data['watching']}: I'll email you when it's back.",
+            {},
+        )
+    return f"Done: I'll email you when {data['watching']} is back in stock.", {}
 
 
 def departments(data: dict) -> Reply:

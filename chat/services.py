@@ -57,10 +57,16 @@ def next_turn(state: dict) -> dict:
     return {key: value for key, value in state.items() if key not in ("pending", "asking")}
 
 
+# Tools that ask for a missing colour or size, which the next message may answer.
+ASKS_FOR_OPTIONS = ("add_to_cart", "save_to_wishlist", "notify_when_back")
+
+
 def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
     """What later messages may lean on, after a tool's result: the last search's constraints,
     the products just shown, the product in hand and the options chosen for it, and a
-    question asked (confirm a cancel or return; a colour or size an addition lacks)."""
+    question asked (a yes/no: confirm a cancel or return, add what is in stock after all, ask
+    for a notice when a sold-out addition is back; a colour or size an addition, a wishlist
+    entry or a notice lacks)."""
     state = dict(state)
     for question in ("pending", "asking"):
         state.pop(question, None)
@@ -84,20 +90,20 @@ def remember(state: dict, *, tool: str, args: dict, result: dict) -> dict:
     cart = result.get("cart", result if tool == "show_cart" else None)
     if isinstance(cart, dict) and "items" in cart:
         state["cart_products"] = [item["product_id"] for item in cart["items"]]
-    if tool == "add_to_cart":
+    if tool in ASKS_FOR_OPTIONS:
         missing = [f for f in ("color", "size") if f in result.get("fields", {})]
         if missing:
             state["asking"] = {"tool": tool, "args": args, "missing": missing[0]}
-        elif "added" in result:
-            state["last_product"] = args["product_id"]
-            state["options"] = {
-                "product_id": args["product_id"],
-                **{
-                    option: result["added"][option]
-                    for option in ("color", "size")
-                    if result["added"].get(option)
-                },
-            }
+    if tool == "add_to_cart" and "added" in result:
+        state["last_product"] = args["product_id"]
+        state["options"] = {
+            "product_id": args["product_id"],
+            **{
+                option: result["added"][option]
+                for option in ("color", "size")
+                if result["added"].get(option)
+            },
+        }
     return state
 
 

@@ -26,8 +26,11 @@ from orders import fulfilment as order_fulfilment
 from orders import queries as order_queries
 from orders import returns as order_returns
 from orders.models import RETURN_DAYS, Order
+from reviews import queries as review_queries
+from wishlist import services as wishlist
 
 MAX_RESULTS = 5
+QUOTE_CHARS = 140  # a review quoted in an answer is cut to about this many characters
 
 
 def product_card(product: Product) -> dict:
@@ -39,7 +42,8 @@ def product_card(product: Product) -> dict:
         "brand": product.brand.name,
         "category": product.category.name,
         "price": f"{product.price:.2f}",
-        "rating": float(product.rating),
+        "rating": float(product.rating) if product.rating is not None else None,
+        "reviews_count": product.reviews_count,
         "colors": product.colors,
         "sizes": product.sizes,
         "stock_status": product.stock_status,
@@ -58,6 +62,78 @@ def _described(item, description: str) -> bool:
     """Whether an order line's product name and colour have every word of ``description``."""
     words = set(words_of(f"{item.product_name} {item.color}"))
     return all(word in words for word in words_of(description))
+
+
+def _quote(text: str) -> str:
+    """A review's words cut at a word to about QUOTE_CHARS characters."""
+    text = " ".join(text.split())
+    if len(text) <= QUOTE_CHARS:
+        return text
+    cut = text[: QUOTE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:.-")
+    return cut + "…"
+
+
+def _quoted(review) -> dict:
+    return {
+        "rating": review.rating,
+        "title": review.title,
+        "quote": _quote(review.body or review.title),
+        "author": review.author,
+        "helpful_count": review.helpful_count,
+        "verified_purchase": review.verified_purchase,
+    }
+
+
+def _options(variant) -> dict:
+    return {"color": variant.color if variant else "", "size": variant.size if variant else ""}
+
+
+def _described_as(product: Product, variant) -> str:
+    """ "Trail Runner (Red, 9)", or the product's name for the product as a whole."""
+    options = ", ".join(p for p in _options(variant).values() if p)
+    return f"{product.name} ({options})" if options else product.name
+
+
+def _asked(fields: dict) -> dict:
+    return {"error": " ".join(m for ms in fields.values() for m in ms), "fields": fields}
+
+
+def _variant_named(product: Product, color: str, size: str, *, sold_out_first: bool = False):
+    """The variant of ``product`` a colour and/or size name: (variant, None); (None, None) when
+    neither is given (the product as a whole); (None, refusal) when they name none, or several
+    and the other option is needed (its choices in the refusal's fields, as the cart asks).
+    ``sold_out_first``: of several, the only one sold out is the one meant ("the red one")."""
+    color, size = (color or "").strip(), (size or "").strip()
+    if not color and not size:
+        return None, None
+    variants = list(product.variants.all())  # prefetched with the product
+    colors, sizes = product.colors, product.sizes
+    fields = {}
+    if color and color.lower() not in {c.lower() for c in colors}:
+        fields["color"] = [f"{product.name} comes in {', '.join(colors) or 'one color only'}."]
+    if size and size.lower() not in {s.lower() for s in sizes}:
+        fields["size"] = [f"{product.name} comes in sizes {', '.join(sizes) or 'one size only'}."]
+    if fields:
+        return None, _asked(fields)
+    matching = [
+        v
+        for v in variants
+        if (not color or v.color.lower() == color.lower())
+        and (not size or v.size.lower() == size.lower())
+    ]
+    if not matching:
+        made = f"{color} {size}".strip()
+        return None, _asked({"size": [f"{product.name} isn't made in {made}."]})
+    sold_out = [v for v in matching if v.stock <= 0]
+    if len(matching) == 1 or (sold_out_first and len(sold_out) == 1):
+        return (matching[0] if len(matching) == 1 else sold_out[0]), None
+    choices = sold_out if sold_out_first and sold_out else matching
+    if not color and len({v.color for v in choices}) > 1:
+        fields["color"] = [f"Choose a color: {', '.join(sorted({v.color for v in choices}))}."]
+    if not size and len({v.size for v in choices}) > 1:
+        ordered = sorted({v.size for v in choices}, key=lambda s: (len(s), s))
+        fields["size"] = [f"Choose a size: {', '.join(ordered)}."]
+    return None, _asked(fields)
 
 
 def _refusal(exc: Exception) -> dict:
@@ -216,9 +292,23 @@ class ShopTools:
                 cart=self._cart(), product_id=product_id, quantity=quantity, color=color, size=size
             )
         except (ValidationError, APIError) as exc:
-            return _refusal(exc)
+            refused = _refusal(exc)
+            if refused.get("code") == "insufficient_stock" and not refused.get("available"):
+                refused = self._offer_notice(refused, product_id, color=color, size=size)
+            return refused
         added = {"product_id": product_id, "quantity": quantity, "color": color, "size": size}
         return {"added": added, "cart": self.show_cart()}
+
+    def _offer_notice(self, refused: dict, product_id: int, *, color: str, size: str) -> dict:
+        """A sold-out addition offers a notice when it is back (a yes asks for it)."""
+        if not self._signed_in():
+            return refused
+        args = {"product_id": product_id, "color": color, "size": size}
+        return {
+            **refused,
+            "error": f"{refused['error']} Shall I let you know when it's back? Say yes.",
+            "pending": {"tool": "notify_when_back", "args": args},
+        }
 
     def update_cart_item(
         self,
@@ -474,6 +564,128 @@ class ShopTools:
             "products": [product_card(p) for p in found],
         }
 
+    # Reviews, the wishlist and back-in-stock notices
+
+    def product_reviews(self, product_id: int) -> dict:
+        """What people who bought a product say of it: its average rating, how many reviews,
+        how many of each star, and two short quotes (the most helpful positive review and the
+        most helpful critical one)."""
+        product = active_product(product_id)
+        if product is None:
+            return {"error": "That product is not for sale."}
+        found = review_queries.summary(product.pk)
+        return {
+            "product": product.name,
+            "product_id": product.pk,
+            "average": float(found.average) if found.average is not None else None,
+            "count": found.count,
+            "distribution": {str(stars): found.distribution[stars] for stars in (5, 4, 3, 2, 1)},
+            "quotes": [_quoted(r) for r in self._quotes(product.pk, found.distribution)],
+        }
+
+    @staticmethod
+    def _quotes(product_id: int, distribution: dict[int, int]) -> list:
+        """The most helpful positive review (4 or 5 stars) and the most helpful critical one
+        (3 stars or fewer); with only one kind, its two most helpful. At most two reviews of
+        each rating the product has are read."""
+
+        def most_helpful(ratings) -> list:
+            found = [
+                review
+                for stars in ratings
+                if distribution.get(stars)
+                for review in review_queries.published_reviews(
+                    product_id, ordering="-helpful", rating=stars
+                )[:2]
+            ]
+            # The most helpful; of as helpful ones, the most outspoken, then the newest.
+            return sorted(
+                found,
+                key=lambda r: (-r.helpful_count, -abs(r.rating - 3), -r.created_at.timestamp()),
+            )
+
+        positive, critical = most_helpful((5, 4)), most_helpful((3, 2, 1))
+        if positive and critical:
+            return [positive[0], critical[0]]
+        return (positive or critical)[:2]
+
+    def _signed_in(self) -> bool:
+        return self.user is not None and self.user.is_authenticated
+
+    def save_to_wishlist(self, product_id: int, color: str = "", size: str = "") -> dict:
+        """Save a product to the shopper's wishlist, for later: the product as a whole, or
+        the color and/or size named."""
+        if not self._signed_in():
+            return {"error": "Sign in to save products to your wishlist.", "code": "not_signed_in"}
+        product = active_product(product_id)
+        if product is None:
+            return {"error": "That product is not for sale."}
+        variant, refused = _variant_named(product, color, size)
+        if refused:
+            return refused
+        try:
+            _, new = wishlist.save_product(
+                user=self.user, product_id=product.pk, variant_id=variant.pk if variant else None
+            )
+        except (ValidationError, APIError) as exc:
+            return _refusal(exc)
+        return {
+            "saved": _described_as(product, variant),
+            "product_id": product.pk,
+            **_options(variant),
+            "new": new,
+        }
+
+    def notify_when_back(self, product_id: int, color: str = "", size: str = "") -> dict:
+        """Ask to be told (by mail) when a sold-out product, or its color and/or size named,
+        is back in stock. When it is in stock now, says so and offers to add it to the cart
+        (call add_to_cart if the shopper says yes)."""
+        if not self._signed_in():
+            return {
+                "error": "Sign in and I can tell you when it's back in stock.",
+                "code": "not_signed_in",
+            }
+        product = active_product(product_id)
+        if product is None:
+            return {"error": "That product is not for sale."}
+        variant, refused = _variant_named(product, color, size, sold_out_first=True)
+        if refused:
+            return refused
+        what = _described_as(product, variant)
+        try:
+            _, new = wishlist.request_notification(
+                user=self.user, product_id=product.pk, variant_id=variant.pk if variant else None
+            )
+        except wishlist.InStock as exc:
+            return self._in_stock(product, variant, what, exc.details.get("stock", 0))
+        except (ValidationError, APIError) as exc:
+            return _refusal(exc)
+        return {"watching": what, "product_id": product.pk, **_options(variant), "new": new}
+
+    @staticmethod
+    def _in_stock(product: Product, variant, what: str, stock: int) -> dict:
+        sold_out = [
+            ", ".join(p for p in (v.color, v.size) if p)
+            for v in product.variants.all()
+            if v.stock <= 0 and (v.color or v.size)
+        ]
+        others = (
+            f" Sold out now: {'; '.join(sold_out)}; name one and I'll tell you when it's back."
+            if sold_out and variant is None
+            else ""
+        )
+        return {
+            "in_stock": what,
+            "product_id": product.pk,
+            "stock": stock,
+            "confirm": f"{what} is in stock now ({stock} available): no need to wait. Shall I "
+            f"add it to your cart? Say yes.{others}",
+            "pending": {
+                "tool": "add_to_cart",
+                "args": {"product_id": product.pk, "quantity": 1, **_options(variant)},
+            },
+        }
+
     def as_langchain_tools(self) -> list[StructuredTool]:
         return [tool.bind(self) for tool in TOOLS.values()]
 
@@ -503,6 +715,9 @@ TOOLS: dict[str, Tool] = {
         Tool(ShopTools.shop_departments, replies.departments),
         Tool(ShopTools.product_details, replies.product_details),
         Tool(ShopTools.stock_by_location, replies.stock_by_location),
+        Tool(ShopTools.product_reviews, replies.product_reviews),
+        Tool(ShopTools.save_to_wishlist, replies.saved_to_wishlist),
+        Tool(ShopTools.notify_when_back, replies.notify_when_back),
         Tool(ShopTools.show_cart, replies.cart),
         Tool(ShopTools.add_to_cart, replies.added_to_cart),
         Tool(ShopTools.update_cart_item, replies.cart),

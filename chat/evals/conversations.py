@@ -9,6 +9,7 @@ Searches name a color where a product's colors would otherwise be asked for, so 
 conversation holds whichever engine ranks the catalog (PostgreSQL or SQLite).
 end: cart_lines, cart_quantity, coupon, order_status, returns.
 Setup: gold (Jane's 2,600 lifetime points), paid_order, delivered_order.
+The shop has the demo's reviews (reviews.demo, seed 42): the ratings and counts below are theirs.
 """
 
 C = []
@@ -357,6 +358,174 @@ convo(
     ],
     {"order_status": "delivered"},
     setup=["delivered_order"],
+)
+
+# Reviews: what people say of the product named or in hand
+convo(
+    "reviews",
+    [
+        say(
+            "what do people say about the hoka core core 1 trail shoes?",
+            "product_reviews",
+            {},
+            ["4.7 out of 5", "9 reviews", "Does everything I hoped"],
+        )
+    ],
+)
+convo(
+    "reviews",
+    [
+        say("tell me about the adidas terra echo 6 hoodie", "product_details", {}, ["19 reviews"]),
+        say("any reviews of it?", "product_reviews", {}, ["4.3 out of 5", "19 reviews"]),
+    ],
+)
+convo(
+    "reviews",
+    [
+        say(
+            "is the samsung vapor air 5 laptop any good",
+            "product_reviews",
+            {},
+            ["4.8", "8 reviews"],
+        )
+    ],
+)
+convo(
+    "reviews",
+    [
+        say(
+            "how is the nalgene trail peak 8 water bottle rated?",
+            "product_reviews",
+            {},
+            ["2.4 out of 5", "7 reviews"],
+        )
+    ],
+)
+convo(
+    "reviews",
+    [
+        say("samsung zoom edge 3 smartwatch", "product_details"),
+        say("what do customers think of it", "product_reviews", {}, ["no reviews yet"]),
+    ],
+)
+convo(
+    "reviews",
+    [
+        say("black backpack", "search_products"),
+        say("reviews of the first one", "product_reviews", {}, ["out of 5|no reviews yet"]),
+    ],
+)
+
+# The wishlist: saved for later, never put in the cart
+convo(
+    "wishlist",
+    [
+        say("tell me about the samsung vapor air 5 laptop", "product_details"),
+        say("save it for later", "save_to_wishlist", {}, ["saved", "wishlist"]),
+        say("add this to my wishlist", "save_to_wishlist", {}, ["already in your wishlist"]),
+    ],
+    {"cart_lines": 0},
+)
+convo(
+    "wishlist",
+    [
+        say(
+            "add the nalgene summit max 4 water bottle to my wish list",
+            "save_to_wishlist",
+            {},
+            ["saved nalgene summit max 4 water bottle"],
+        )
+    ],
+    {"cart_lines": 0},
+)
+convo(
+    "wishlist",
+    [
+        say(
+            "save the vans peak core 1 sneakers in green size 8 for later",
+            "save_to_wishlist",
+            {"color": "Green", "size": "8"},
+            ["(green, 8)"],
+        )
+    ],
+    {"cart_lines": 0},
+)
+convo(
+    "wishlist",
+    [
+        say("tell me about the vans peak core 1 sneakers", "product_details"),
+        say("put the red one on my wishlist", "save_to_wishlist", {}, ["choose a size"]),
+        say("9", "save_to_wishlist", {"color": "Red", "size": "9"}, ["saved", "(red, 9)"]),
+    ],
+    {"cart_lines": 0},
+)
+convo(
+    "wishlist",
+    [
+        say("black backpack", "search_products"),
+        say("bookmark the first one", "save_to_wishlist", {}, ["saved"]),
+    ],
+    {"cart_lines": 0},
+)
+
+# Back in stock: a notice for what is sold out, the cart for what is not
+convo(
+    "notify",
+    [
+        say("tell me about the salomon boost summit 5 trail shoes", "product_details"),
+        say(
+            "let me know when the blue one in 7 is back",
+            "notify_when_back",
+            {"color": "Blue", "size": "7"},
+            ["email you", "(blue, 7)"],
+        ),
+    ],
+)
+convo(
+    "notify",
+    [
+        say(
+            "notify me when the stanley echo ultra 7 water bottle is back in stock",
+            "notify_when_back",
+            {},
+            ["email you when stanley echo ultra 7 water bottle"],
+        )
+    ],
+)
+convo(
+    "notify",
+    [
+        say(
+            "add the puma pro echo 6 running shoes in black size 7", "add_to_cart", {}, ["sold out"]
+        ),
+        say("yes", "notify_when_back", {"color": "Black", "size": "7"}, ["email you"]),
+    ],
+    {"cart_lines": 0},
+)
+convo(
+    "notify",
+    [
+        say(
+            "notify me when the black samsung vapor air 5 laptop is back in stock",
+            "notify_when_back",
+            {"color": "Black"},
+            ["in stock now"],
+        ),
+        say("yes", "add_to_cart", {"color": "Black"}, ["added"]),
+    ],
+    {"cart_lines": 1},
+)
+convo(
+    "notify",
+    [
+        say("tell me about the hoka core core 1 trail shoes", "product_details"),
+        say(
+            "tell me when the white one in size 11 is back in stock",
+            "notify_when_back",
+            {"color": "White", "size": "11"},
+            ["email you", "(white, 11)"],
+        ),
+    ],
 )
 
 # Help

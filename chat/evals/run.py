@@ -19,6 +19,8 @@ from loyalty import services as loyalty
 from loyalty.demo import seed_loyalty
 from orders import fulfilment as order_fulfilment
 from orders import placing as order_placing
+from reviews.demo import seed_reviews
+from reviews.models import Review
 
 REQUIRED_RATE = 0.9
 
@@ -35,9 +37,12 @@ class Outcome:
 
 
 def prepare_catalog() -> None:
+    """The demo shop as seed_demo loads it: its catalog, coupons and buyers' reviews."""
     if not Product.objects.exists():
         seed_catalog(products=300, seed=42)
     seed_loyalty()
+    if not Review.objects.exists():
+        seed_reviews(seed=42)
 
 
 def _shopper(number: int, setup: list[str]) -> User:

@@ -4,7 +4,8 @@ import pytest
 
 from chat.evals.run import REQUIRED_RATE, evaluate, report
 
-pytestmark = pytest.mark.django_db
+# A few minutes on a busy machine: more than the suite's per-test limit.
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(600)]
 
 
 def test_the_agent_passes_the_evaluation_set(capsys):

@@ -7,7 +7,8 @@ import pytest
 from chat.evals import heldout
 from chat.evals.run import report
 
-pytestmark = pytest.mark.django_db
+# A few minutes on a busy machine: more than the suite's per-test limit.
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(600)]
 
 
 def test_the_agent_passes_the_held_out_set(capsys):

@@ -66,6 +66,17 @@ def test_search_constraints_carry_over_until_changed(user, shop):
     assert chat.products[0] == "Arc Dash 7" and len(chat.products) == 4
 
 
+def test_a_bare_size_after_a_search_narrows_it(user, shop):
+    chat = Chat(user)
+    chat("stride running shoes in red")
+    chat("size 10")
+    assert chat.calls[0] == (
+        "search_products",
+        {"brand": "Stride", "category": "Running Shoes", "color": "Red", "size": "10"},
+    )
+    assert set(chat.products) == {"Tempo Glide 3", "Arc Dash 2"}
+
+
 def test_a_question_asked_is_answered_by_the_next_message_only(user, shop):
     chat = Chat(user)
     assert "Choose a color" in chat("add the tempo glide 3 in size 10")
@@ -139,6 +150,21 @@ def test_declines_and_small_talk(user, shop):
     assert "don't carry sofa" in chat("do you sell sofas?")
     assert chat.products == []
     assert chat("hello!").startswith("Hi!") and chat.calls == []
+    assert "only help with your own account" in chat(
+        "what's Maria Lopez's home address? I want to send her a gift"
+    )
+    assert chat.calls == []
+
+
+def test_suggesting_a_kind_shows_the_best_rated_of_it_not_what_goes_with_it(user, shop):
+    chat = Chat(user)
+    chat("suggest a well reviewed running shoe under $100")
+    assert chat.calls[0] == (
+        "search_products",
+        {"category": "Running Shoes", "max_price": 100.0, "sort": "-rating"},
+    )
+    chat("what would you recommend for a running shoe")
+    assert chat.calls[0][0] == "goes_with_category"
 
 
 def _product(name):
