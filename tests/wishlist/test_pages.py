@@ -148,7 +148,7 @@ def test_a_visitors_heart_links_to_sign_in_and_shows_no_one_s_list(runner):
     html = render("wishlist/heart.html", runner, AnonymousUser())
     assert f'href="/accounts/signin/?next=/p/{runner.slug}/"' in html
     assert "<form" not in html and "csrf" not in html
-    assert "Sign in to save Trail Runner" in html
+    assert "Save Trail Runner for later" in html
 
 
 def test_a_signed_in_users_heart_is_a_button_the_script_marks(user, runner):
