@@ -18,7 +18,6 @@ import random
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -27,9 +26,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from cart import pricing
 from catalog import response_cache
 from catalog.demo import CATEGORIES, insert_rows, unreported_stage
 from catalog.models import Category, Product, ProductVariant
+from loyalty import rules as loyalty_rules
 from orders.models import Order, OrderItem, StatusChange
 from reviews.models import HelpfulVote, Review
 from reviews.queries import average
@@ -200,11 +201,6 @@ CLOSINGS = {
 }
 NOUNS = {name: noun.lower() for _, name, noun, *_ in CATEGORIES}
 
-TAX_RATE = Decimal("0.08")
-FREE_SHIPPING_FROM = Decimal("50.00")
-SHIPPING = Decimal("5.99")
-CENT = Decimal("0.01")
-
 
 def _mood(rating: int) -> str:
     return "bad" if rating <= 2 else "mixed" if rating == 3 else "good"
@@ -362,7 +358,7 @@ class _Load:
             self.orders, key=lambda order: order[0]
         ):
             order_id = ids.take(Order)
-            subtotal = Decimal("0.00")
+            lines = []
             for product_id, product_name, price, *_ in products:
                 variant_id, sku, color, size = self.shop.variants[product_id]
                 items.append(
@@ -380,9 +376,8 @@ class _Load:
                         price,
                     )
                 )
-                subtotal += price
-            tax = (subtotal * TAX_RATE).quantize(CENT, rounding=ROUND_HALF_UP)
-            shipping = Decimal("0.00") if subtotal >= FREE_SHIPPING_FROM else SHIPPING
+                lines.append(pricing.Line(unit_price=price, quantity=1))
+            totals = pricing.compute(lines)  # the one place money is computed
             city, state, zip_code = CITIES[order_id % len(CITIES)]
             orders.append(
                 (
@@ -398,12 +393,12 @@ class _Load:
                     "US",
                     "Visa •••• 4242",
                     Order.PaymentStatus.SUCCEEDED,
-                    subtotal,
-                    subtotal,
-                    tax,
-                    shipping,
-                    subtotal + tax + shipping,
-                    int(subtotal),
+                    totals.subtotal,
+                    totals.merchandise,
+                    totals.tax,
+                    totals.shipping,
+                    totals.total,
+                    loyalty_rules.points_earned(merchandise=totals.merchandise),
                     "UPS",
                     f"1ZDEMO{order_id:010d}",
                     delivered.date(),
