@@ -21,6 +21,7 @@ from catalog import api as catalog_api
 from loyalty import api as loyalty_api
 from mail import api as mail_api
 from orders import api as orders_api
+from reports import api as reports_api
 from reviews import api as reviews_api
 from wishlist import api as wishlist_api
 
@@ -54,6 +55,7 @@ APP_APIS = (
     orders_api,
     reviews_api,
     wishlist_api,
+    reports_api,
 )
 
 router = Router()

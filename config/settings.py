@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "import_export",
     "core",
     "mail",
     "accounts",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "orders",
     "reviews",
     "wishlist",
+    "reports",
     "chat",
 ]
 
