@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from core.health import health
+from core.metrics import metrics
 
 urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
+    re_path(r"^metrics/?$", metrics, name="metrics"),
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),

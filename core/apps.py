@@ -10,6 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Each app's periodic jobs register themselves when its tasks module is imported.
         autodiscover_modules("tasks")
+        from celery.signals import task_postrun
+
+        from core import metrics
+
+        task_postrun.connect(metrics.count_task, weak=False, dispatch_uid="core.metrics.count_task")
 
 
 class ShopAdminConfig(admin_apps.AdminConfig):

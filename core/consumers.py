@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.fanout import group_fanout
+from core.metrics import open_sockets
 from core.realtime import RELAY, user_group
 
 log = structlog.get_logger(__name__)
@@ -90,6 +91,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             log.warning("channel_layer_unavailable", error=f"{type(exc).__name__}: {exc}")
             self.joined, live = [], False
         await self.accept()
+        self.counted = open_sockets.labels(consumer=type(self).__name__)
+        self.counted.inc()
         await self.on_connected()
         if not live:
             await self.send_error(LIVE_UPDATES_DOWN)
@@ -99,6 +102,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """For subclasses: the first messages after accepting."""
 
     async def disconnect(self, code):
+        if getattr(self, "counted", None):
+            self.counted.dec()
+            self.counted = None
         if getattr(self, "heartbeat", None):
             self.heartbeat.cancel()
         for fanout in getattr(self, "fanouts", []):

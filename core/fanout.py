@@ -17,6 +17,7 @@ import weakref
 import structlog
 from channels.layers import get_channel_layer
 
+from core.metrics import timed_fanout
 from core.realtime import RELAY
 
 log = structlog.get_logger(__name__)
@@ -95,12 +96,13 @@ class GroupFanout:
             return
         frame = event["frame"]
         text = json.dumps(frame)
-        for consumer in list(self.sockets):
-            if consumer.wants(self.group, frame):
-                try:
-                    await consumer.send(text_data=text)
-                except Exception:
-                    log.exception("fanout_send_failed", group=self.group)
+        with timed_fanout(self.group):
+            for consumer in list(self.sockets):
+                if consumer.wants(self.group, frame):
+                    try:
+                        await consumer.send(text_data=text)
+                    except Exception:
+                        log.exception("fanout_send_failed", group=self.group)
 
 
 _current: dict[str, GroupFanout] = {}

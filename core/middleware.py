@@ -1,4 +1,5 @@
-"""Request id and access log: every response carries X-Request-ID, every request one log line."""
+"""Request id and access log: every response carries X-Request-ID, every request one log line
+and its count and duration in the metrics."""
 
 import re
 import time
@@ -6,6 +7,8 @@ import uuid
 
 import structlog
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
+from core import metrics
 
 access_log = structlog.get_logger("shop.access")
 
@@ -49,13 +52,15 @@ class RequestIDMiddleware:
 
     def _finish(self, request, response, started: float):
         response[REQUEST_ID_HEADER] = request.request_id
+        seconds = time.perf_counter() - started
+        metrics.observe_request(request, response.status_code, seconds)
         user = getattr(request, "user", None)
         access_log.info(
             "request",
             method=request.method,
             path=request.path,
             status=response.status_code,
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            duration_ms=round(seconds * 1000, 2),
             user_id=user.pk if user is not None and user.is_authenticated else None,
         )
         return response

@@ -27,7 +27,7 @@ from catalog import stock
 from core.errors import APIError
 from loyalty import rules as loyalty_rules
 from loyalty import services as loyalty
-from orders import emails
+from orders import emails, metrics
 from orders.errors import (
     AddressNotFound,
     CheckoutExpired,
@@ -127,9 +127,10 @@ def _settle(order: Order, result) -> Order:
             payment_id=result.payment_id,
             message=result.message,
         )
+        metrics.orders_declined.inc()
         raise PaymentDeclined(result.message, payment_id=result.payment_id)
     try:
-        return _complete(order, result)
+        completed = _complete(order, result)
     except APIError:
         # Paid, but the order can't stand (points spent elsewhere, or it was released meanwhile).
         refund = get_gateway().refund(
@@ -146,6 +147,8 @@ def _settle(order: Order, result) -> Order:
             message=result.message,
         )
         raise
+    metrics.orders_placed.inc()
+    return completed
 
 
 # What _replay reads of an earlier order.
