@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench agent-eval install install-dev clean
+.PHONY: run run-full test bench agent-eval install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,6 +33,11 @@ run: install
 	@echo ""
 	@echo "Serving the shop on http://$(HOST):$(PORT)/  (API /api/, docs /api/docs/, admin /admin/)"
 	$(BIN)/daphne -v 0 -b $(HOST) -p $(PORT) config.asgi:application
+
+# The production layout on this machine: nginx in front of gunicorn and daphne, the Celery
+# worker and beat, under honcho (deploy/). Needs nginx, DATABASE_URL and REDIS_URL.
+run-full: install
+	$(BIN)/python deploy/run_full.py
 
 # One style (ruff, settings in pyproject.toml), then the suite.
 test: install-dev

@@ -244,9 +244,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# STATIC_HASHED_NAMES (after collectstatic, as deploy/ does): file names carry a hash of their
+# content, so a proxy or browser may keep them for a year and a deploy still shows new ones.
+STATIC_HASHED_NAMES = env.bool("STATIC_HASHED_NAMES", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_HASHED_NAMES
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True  # no collectstatic step needed to serve
 MEDIA_URL = "media/"
