@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import redis.exceptions
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -151,7 +152,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
             # Fail fast when Redis is away instead of hanging a request.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": 2,
+                "socket_timeout": 2,
+                "retry_on_error": [redis.exceptions.ConnectionError],
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -160,7 +165,16 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py's default socket_timeout (5 s) equals the layer's blocking-read
                 # timeout and its pool stops at 100 connections; both fail under load.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 5000}],
+                # After Redis restarts, a pooled connection fails once: it is dropped and the
+                # command sent again on a new one, instead of losing an event.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "max_connections": 5000,
+                        "retry_on_error": [redis.exceptions.ConnectionError],
+                    }
+                ],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi"),
             },
         }

@@ -33,10 +33,12 @@ LIVE_UPDATES_DOWN = (
 
 class PatientLayer:
     """The channel layer, with a receive that waits out a Redis outage: Channels ends the
-    consumer, and so the socket, when the layer's receive raises."""
+    consumer, and so the socket, when the layer's receive raises. Redis keeps nothing on disk,
+    so after an outage the consumer's groups are joined again (``rejoin``) before receiving."""
 
-    def __init__(self, layer):
+    def __init__(self, layer, rejoin):
         self._layer = layer
+        self._rejoin = rejoin
 
     def __getattr__(self, name):
         return getattr(self._layer, name)
@@ -48,6 +50,7 @@ class PatientLayer:
             except Exception as exc:  # noqa: BLE001 - any layer failure: wait, then try again
                 log.warning("channel_layer_receive_failed", error=f"{type(exc).__name__}: {exc}")
                 await asyncio.sleep(LAYER_RETRY_SECONDS)
+                await self._rejoin()
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -64,7 +67,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     @channel_layer.setter
     def channel_layer(self, layer):
-        self.__dict__["_channel_layer"] = PatientLayer(layer) if layer is not None else None
+        self.__dict__["_channel_layer"] = (
+            PatientLayer(layer, rejoin=self._join_groups_again) if layer is not None else None
+        )
+
+    async def _join_groups_again(self) -> None:
+        """After a layer outage: this socket's own groups (the user's), which a restarted Redis
+        has forgotten. A failure is left to the next receive, which waits and comes back here."""
+        try:
+            for group in getattr(self, "joined", []):
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as exc:  # noqa: BLE001 - still down
+            log.warning("channel_layer_rejoin_failed", error=f"{type(exc).__name__}: {exc}")
 
     async def dispatch(self, message):
         if message.get("type") in BROADCAST_EVENTS:
