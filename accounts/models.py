@@ -133,3 +133,27 @@ class PaymentMethod(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class AccessRefusal(models.Model):
+    """The durable copy of the access token denylists that accounts.authentication keeps in
+    the cache: read when the cache has lost them (Redis restarted empty) or is away, so a
+    revoked token stays revoked. Each row is kept only while the tokens it refuses could live."""
+
+    class Kind(models.TextChoices):
+        TOKEN = "token", "Revoked access token"  # key: the token's jti
+        USER = "user", "Account cut off"  # key: the user's id
+        PASSWORD = "password", "Tokens of an older password"  # key: the user's id
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    stamp = models.CharField(max_length=32, blank=True)  # PASSWORD: the current password's
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="accounts_refusal_kind_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"

@@ -17,7 +17,7 @@ from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.cards import card_brand, luhn_valid, normalize_card_number
-from accounts.models import Address, PaymentMethod, User
+from accounts.models import AccessRefusal, Address, PaymentMethod, User
 from accounts.tokens import revoke_all_tokens
 from core.errors import APIError
 from core.ratelimit import RateLimit, hit
@@ -382,6 +382,9 @@ def add_payment_method(
 
 
 def flush_expired_tokens() -> int:
-    """Forget refresh tokens (and their blacklisting) past their expiry: they are refused anyway."""
-    deleted, _ = OutstandingToken.objects.filter(expires_at__lt=timezone.now()).delete()
-    return deleted
+    """Forget refresh tokens (and their blacklisting) past their expiry, and access token
+    refusals past theirs: such tokens are refused anyway."""
+    now = timezone.now()
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lt=now).delete()
+    refusals, _ = AccessRefusal.objects.filter(expires_at__lt=now).delete()
+    return deleted + refusals

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 
 from cart import pricing
 from cart.models import MAX_QUANTITY, Cart, CartItem, CheckoutSession
-from catalog.models import Product, ProductImage, ProductVariant
+from catalog.models import Product, ProductVariant
+from catalog.queries import first_picture_url, with_first_picture
 from catalog.stock import InsufficientStock
 from core.errors import APIError
 from loyalty import services as loyalty
@@ -341,11 +342,8 @@ def _items(cart: Cart, *, with_images: bool):
     items = cart.items.select_related("variant__product")
     if not with_images:
         return items
-    # The first image in the same query (a subquery), not all of them in a second one.
-    first_image = ProductImage.objects.filter(product=OuterRef("variant__product")).order_by(
-        "position", "id"
-    )
-    return items.annotate(image_url=Subquery(first_image.values("url")[:1]))
+    # The first picture in the same query (subqueries), not all of them in a second one.
+    return with_first_picture(items, "variant__product")
 
 
 def _lines(cart: Cart, *, with_images: bool = False) -> list[CartLine]:
@@ -355,7 +353,9 @@ def _lines(cart: Cart, *, with_images: bool = False) -> list[CartLine]:
     for item in _items(cart, with_images=with_images):
         variant = item.variant
         line = CartLine(
-            item=item, unit_price=variant.price, image_url=getattr(item, "image_url", None)
+            item=item,
+            unit_price=variant.price,
+            image_url=first_picture_url(item) if with_images else None,
         )
         if not variant.product.is_active:
             line.problem = "unavailable"

@@ -1,12 +1,19 @@
 """Staff admin for the catalog. Stock levels are saved through catalog.stock, like every
-other stock change; products are re-indexed for search when saved."""
+other stock change, and uploaded photos through catalog.photos; products are re-indexed for
+search when saved."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+from import_export.tmp_storages import CacheStorage
 
-from catalog import search, stock
+from catalog import photos, search, stock
 from catalog.models import (
     LOW_STOCK_THRESHOLD,
     Brand,
@@ -19,6 +26,7 @@ from catalog.models import (
     StockLevel,
     StockLocation,
 )
+from catalog.resources import CatalogResource, import_problems
 from core.admin import JobsAdminMixin
 
 
@@ -66,9 +74,55 @@ class BrandAdmin(admin.ModelAdmin):
         search.index_products(obj.products.values_list("pk", flat=True))
 
 
+class ProductImageForm(forms.ModelForm):
+    """A photo to upload, checked by catalog.photos (its refusal shown on the field), or a
+    picture given by URL. A stored photo isn't swapped in place: delete it and add the new one,
+    which gets URLs of its own."""
+
+    file = forms.FileField(
+        label="photo",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text="JPEG, PNG or WebP; at most 10 MB and 40 megapixels.",
+    )
+
+    class Meta:
+        model = ProductImage
+        fields = ("file", "url", "alt_text", "position")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photo = None
+        if self.instance.file:
+            self.fields["file"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file") if "file" in self.changed_data else None
+        if (upload or self.instance.file) and not (data.get("alt_text") or "").strip():
+            self.add_error("alt_text", "Describe the photo for shoppers who can't see it.")
+        if upload:
+            try:
+                self.photo = photos.validate_upload(upload)
+            except photos.PhotoRejected as exc:
+                self.add_error("file", str(exc.detail))
+        elif not self.instance.file and not data.get("url") and not data.get("DELETE"):
+            self.add_error("url", "Upload a photo or give the URL of a picture.")
+        return data
+
+
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
+    form = ProductImageForm
     extra = 0
+    fields = ("preview", "file", "url", "alt_text", "position")
+    readonly_fields = ("preview",)
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        if not image.pk:
+            return ""
+        return format_html('<img src="{}" alt="" width="80">', image.thumbnail_url)
 
 
 class VariantInline(admin.TabularInline):
@@ -86,7 +140,7 @@ class VariantInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ImportExportMixin, admin.ModelAdmin):
     list_display = ("name", "brand", "category", "price", "stock", "stock_status", "is_active")
     list_filter = (StockStatusFilter, "is_active", "category", "brand")
     list_select_related = ("brand", "category")
@@ -97,10 +151,53 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [VariantInline, ProductImageInline]
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over the whole catalog on each page
+    # Import and export of the catalog file (catalog/imports.py): Import shows a dry run with
+    # each row's problems or changes, and Confirm writes the file, all of it or nothing.
+    resource_classes = [CatalogResource]
+    import_formats = export_formats = [CSV, XLSX]
+    export_form_class = ExportForm  # the file's columns are fixed: nothing to pick
+    import_template_name = "admin/catalog/product/import.html"
+    tmp_storage_class = CacheStorage  # the upload waits for Confirm where every server finds it
+    to_encoding = "utf-8-sig"  # a BOM, so spreadsheet programs read the CSV as UTF-8
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def process_result(self, result, request):
+        if problems := import_problems(result):
+            # Checked again on Confirm: the catalog changed since the preview, or writing failed.
+            messages.error(request, f"Nothing was imported: {problems}.")
+            return redirect("admin:catalog_product_import")
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        messages.success(request, f"Import finished: {result.summary}.")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         search.index_products([form.instance.pk])
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProductImage:
+            return super().save_formset(request, form, formset, change)
+        images = formset.save(commit=False)
+        for image in formset.deleted_objects:
+            image.delete()  # its files go once that commits (catalog.photos.forget_files)
+        uploads = {id(f.instance): f.photo for f in formset.forms if getattr(f, "photo", None)}
+        for image in images:
+            photo = uploads.get(id(image))
+            if photo is None:
+                image.save()
+            else:
+                photos.save_photo(
+                    product=form.instance,
+                    photo=photo,
+                    alt_text=image.alt_text,
+                    position=image.position,
+                )
 
 
 class StockLevelInline(admin.TabularInline):

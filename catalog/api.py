@@ -1,4 +1,5 @@
-"""Catalog API: products, search, inventory; categories and brands; staff stock and locations."""
+"""Catalog API: products, search, inventory; categories and brands; staff stock, locations and
+product photos."""
 
 import json
 
@@ -11,12 +12,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import search, stock
+from catalog import photos, search, stock
 from catalog.cards import cards
 from catalog.filters import SLUG_PARAMETERS, ProductFilter
 from catalog.models import Brand, Category, Product, StockLocation
@@ -26,7 +28,9 @@ from catalog.serializers import (
     CategorySerializer,
     InventorySerializer,
     LocationSerializer,
+    PhotoUploadSerializer,
     ProductDetailSerializer,
+    ProductPhotoSerializer,
     ProductSerializer,
     SearchParamsSerializer,
     SearchResponseSerializer,
@@ -176,6 +180,38 @@ class StaffStockView(APIView):
         return Response(StockChangeSerializer(change).data)
 
 
+class StaffProductImagesView(APIView):
+    permission_classes = [IsAdminUser]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={201: ProductPhotoSerializer},
+        description="Upload a photo; its renditions are made in the background (null until then).",
+    )
+    def post(self, request, product_id):
+        photos.check_request_size(request.META.get("CONTENT_LENGTH"))
+        product = get_object_or_404(Product, pk=product_id)
+        data = validated(PhotoUploadSerializer, request)
+        image = photos.add_photo(
+            product=product,
+            file=data["image"],
+            alt_text=data["alt_text"],
+            position=data.get("position"),
+        )
+        image.refresh_from_db(fields=["renditions"])  # made already when tasks run eagerly
+        return Response(ProductPhotoSerializer(image).data, status=201)
+
+
+class StaffProductImageView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, product_id, image_id):
+        photos.delete_photo(product_id=int(product_id), image_id=int(image_id))
+        return Response(status=204)
+
+
 def register(router) -> None:
     router.register("products", ProductViewSet, basename="product")
     router.register("categories", CategoryViewSet, basename="category")
@@ -185,4 +221,14 @@ def register(router) -> None:
 
 urlpatterns = [
     re_path(r"^staff/stock/?$", StaffStockView.as_view(), name="staff-stock"),
+    re_path(
+        r"^staff/products/(?P<product_id>\d+)/images/?$",
+        StaffProductImagesView.as_view(),
+        name="staff-product-images",
+    ),
+    re_path(
+        r"^staff/products/(?P<product_id>\d+)/images/(?P<image_id>\d+)/?$",
+        StaffProductImageView.as_view(),
+        name="staff-product-image",
+    ),
 ]

@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        from catalog import response_cache
+        from catalog import photos, response_cache
         from catalog.broadcast import broadcast_stock_change
         from catalog.models import (
             Brand,
@@ -35,6 +35,9 @@ class CatalogConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"catalog-cache-{model.__name__}",
                 )
+        post_delete.connect(
+            photos.forget_files, sender=ProductImage, dispatch_uid="catalog-photo-files"
+        )
         for model in (Category, Brand):
             for signal in (post_save, post_delete):
                 signal.connect(

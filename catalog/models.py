@@ -1,5 +1,7 @@
+import uuid
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OrderBy, Q
@@ -150,21 +152,98 @@ class Product(models.Model):
         return self._distinct_variant_values("size")
 
     @property
+    def pictures(self) -> list["ProductImage"]:
+        """What shows the product, in order: its uploaded photos, or else the pictures given by
+        URL (the demo's drawn ones) when it has none."""
+        images = list(self.images.all())  # prefetched by for_listing()
+        return [image for image in images if image.file] or images
+
+    @property
     def image_urls(self) -> list[str]:
-        return [image.url for image in self.images.all()]
+        return [image.card_url for image in self.pictures]
+
+
+# Each rendition's width in pixels (WebP, height in proportion, never above the original's).
+RENDITION_WIDTHS = {"thumbnail": 160, "card": 400, "full": 1200}
+
+
+def photo_path(image: "ProductImage", filename: str) -> str:
+    """A name of its own for each upload, so that a replaced photo gets a new URL and every URL
+    can be cached for good."""
+    extension = filename.rpartition(".")[2].lower()
+    return f"products/{image.product_id}/{uuid.uuid4().hex}.{extension}"
 
 
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    url = models.CharField(max_length=500, help_text="Absolute URL or a path on this site.")
+    # A picture given by URL (the demo's drawn ones, or hosted elsewhere), or an uploaded photo.
+    url = models.CharField(
+        max_length=500, blank=True, help_text="Absolute URL or a path on this site."
+    )
+    file = models.ImageField(
+        "photo", upload_to=photo_path, max_length=200, blank=True, help_text="JPEG, PNG or WebP."
+    )
     alt_text = models.CharField(max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The uploaded photo's size (after EXIF rotation) and its renditions' storage names by size
+    # (RENDITION_WIDTHS), set by catalog.photos; null until they are made.
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.url
+        return self.file.name or self.url
+
+    def display_url(self, size: str) -> str:
+        """The rendition of that size; until it is made the uploaded original; the URL for a
+        picture given by one."""
+        return picture_url(url=self.url, name=(self.renditions or {}).get(size) or self.file.name)
+
+    @property
+    def original_url(self) -> str:
+        return self.file.url if self.file else self.url
+
+    @property
+    def thumbnail_url(self) -> str:
+        return self.display_url("thumbnail")
+
+    @property
+    def card_url(self) -> str:
+        return self.display_url("card")
+
+    @property
+    def full_url(self) -> str:
+        return self.display_url("full")
+
+    @property
+    def rendition_urls(self) -> dict[str, str | None]:
+        made = self.renditions or {}
+        return {
+            size: picture_url(url="", name=made[size]) if size in made else None
+            for size in RENDITION_WIDTHS
+        }
+
+    @property
+    def srcset(self) -> str:
+        """Its renditions for an <img srcset>, narrowest first; empty until they are made."""
+        if not self.renditions or not self.width:
+            return ""
+        by_width = {
+            min(target, self.width): self.renditions[size]
+            for size, target in RENDITION_WIDTHS.items()
+            if size in self.renditions
+        }
+        return ", ".join(
+            f"{picture_url(url='', name=name)} {width}w" for width, name in sorted(by_width.items())
+        )
+
+
+def picture_url(*, url: str, name: str | None) -> str:
+    """The URL of a stored file by its storage name, else ``url``."""
+    return default_storage.url(name) if name else url
 
 
 class ProductVariant(models.Model):

@@ -2,16 +2,20 @@
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Case, CharField, F, Max, OuterRef, Subquery, Sum, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import slugify
 
 from catalog.models import (
     Brand,
     Category,
     Product,
+    ProductImage,
     ProductVariant,
     StockLevel,
     StockLocation,
+    picture_url,
     stock_status,
 )
 
@@ -196,3 +200,25 @@ def every_store(inventory: dict) -> list[dict]:
             is_active=True, kind=StockLocation.Kind.STORE
         ).order_by("name")
     ]
+
+
+def with_first_picture(queryset, product: str):
+    """``queryset`` with the card-size picture of the product at ``product`` (a path from its
+    rows, e.g. "variant__product") in the same query, as Product.pictures orders them (photos
+    first); ``first_picture_url(row)`` gives its URL."""
+    pictures = ProductImage.objects.filter(product=OuterRef(product)).order_by(
+        Case(When(file="", then=Value(1)), default=Value(0)), "position", "id"
+    )
+    stored = pictures.annotate(
+        name=Coalesce(KT("renditions__card"), NullIf("file", Value("")), output_field=CharField())
+    )
+    return queryset.annotate(
+        first_picture_given=Subquery(pictures.values("url")[:1]),
+        first_picture_stored=Subquery(stored.values("name")[:1]),
+    )
+
+
+def first_picture_url(row) -> str | None:
+    """The URL of the picture ``with_first_picture`` read for ``row``; None when it has none."""
+    url = picture_url(url=row.first_picture_given or "", name=row.first_picture_stored)
+    return url or None

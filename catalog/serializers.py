@@ -108,3 +108,30 @@ class StockChangeSerializer(serializers.Serializer):
     variant_stock = serializers.IntegerField()
     product_stock = serializers.IntegerField()
     stock_status = serializers.CharField()
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(
+        allow_empty_file=True,  # catalog.photos says what is wrong, naming the file
+        help_text="JPEG, PNG or WebP; at most 10 MB and 40 megapixels.",
+    )
+    alt_text = serializers.CharField(max_length=200, help_text="What the photo shows.")
+    position = serializers.IntegerField(
+        min_value=0, max_value=32767, required=False, help_text="Default: after the others."
+    )
+
+
+class RenditionsSerializer(serializers.Serializer):
+    thumbnail = serializers.CharField(allow_null=True)
+    card = serializers.CharField(allow_null=True)
+    full = serializers.CharField(allow_null=True)
+
+
+class ProductPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(source="original_url")
+    alt_text = serializers.CharField()
+    position = serializers.IntegerField()
+    renditions = RenditionsSerializer(
+        source="rendition_urls", help_text="URLs of the WebP renditions; null until made."
+    )

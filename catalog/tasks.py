@@ -1,5 +1,7 @@
-from catalog import alerts, feeds
-from core.jobs import every, job
+from celery import shared_task
+
+from catalog import alerts, feeds, photos
+from core.jobs import TRANSIENT, every, job
 
 
 @job("sync_inventory", schedule=every("INVENTORY_SYNC_EVERY_MINUTES"))
@@ -13,3 +15,15 @@ def sync_inventory() -> dict:
 @job("low_stock_alerts", schedule=every("LOW_STOCK_ALERTS_EVERY_MINUTES"))
 def low_stock_alerts() -> dict:
     return alerts.check_low_stock()
+
+
+@shared_task(
+    name="catalog.make_photo_renditions",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def make_photo_renditions(image_id: int) -> dict | None:
+    return photos.make_renditions(image_id)

@@ -1,8 +1,13 @@
 """Storefront catalog pages. Thin: the filters, queries and search of the API serve them too.
 Anonymous visitors get them from the cache (core.page_cache, catalog.response_cache)."""
 
+import mimetypes
+from pathlib import Path
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
@@ -124,3 +129,22 @@ def product_image(request, slug: str, number: int):
     group = slugify((product.category.parent or product.category).name)
     svg = art.product_svg(name=product.name, group=group, color=color)
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_safe
+def media_file(request, name: str):
+    """An uploaded file from the filesystem storage, for servers with nothing in front to serve
+    MEDIA_ROOT (runserver, one daphne); a bucket serves its own. Every name is new for each
+    upload and rendition (catalog.photos), so browsers and proxies may keep a file for good."""
+    if not isinstance(default_storage, FileSystemStorage):
+        raise Http404
+    try:
+        path = Path(default_storage.path(name))  # refuses a name leading out of MEDIA_ROOT
+    except SuspiciousFileOperation as exc:
+        raise Http404 from exc
+    if not path.is_file():
+        raise Http404
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response = FileResponse(path.open("rb"), content_type=kind)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -23,6 +23,7 @@ from mail import api as mail_api
 from orders import api as orders_api
 from reports import api as reports_api
 from reviews import api as reviews_api
+from webhooks import api as webhooks_api
 from wishlist import api as wishlist_api
 
 
@@ -56,6 +57,7 @@ APP_APIS = (
     reviews_api,
     wishlist_api,
     reports_api,
+    webhooks_api,
 )
 
 router = Router()

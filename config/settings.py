@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reviews",
     "wishlist",
     "reports",
+    "webhooks",
     "chat",
 ]
 
@@ -235,6 +236,19 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
 MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=600)
 MAIL_RETRY_EVERY_MINUTES = env.int("MAIL_RETRY_EVERY_MINUTES", default=5)
+# Webhooks (README, "Webhooks"): seconds a receiver may take, the waits before each retry,
+# failed deliveries in a row that disable an endpoint, how often send_due_webhooks sends the
+# due retries (and any whose task was lost), days the delivery log is kept, and whether
+# endpoints may be on loopback, private or link-local addresses (off: no requests into the
+# shop's own network).
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
+WEBHOOKS_RETRY_DELAYS_SECONDS = env.list(
+    "WEBHOOKS_RETRY_DELAYS_SECONDS", cast=int, default=[60, 300, 1800, 7200, 21600]
+)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=5)
+WEBHOOKS_RETRY_EVERY_MINUTES = env.int("WEBHOOKS_RETRY_EVERY_MINUTES", default=1)
+WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", default=30)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 # A password reset link works once, for an hour.
 PASSWORD_RESET_TIMEOUT = 3600
 
@@ -271,7 +285,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # no collectstatic step needed to serve
 MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded product photos (README, "Product photos"): in MEDIA_ROOT, served by the site under
+# MEDIA_URL; or, with AWS_STORAGE_BUCKET_NAME, in an S3-compatible bucket that serves them
+# itself. The keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or boto3's other
+# sources, e.g. an instance role), read by boto3 from the environment.
+MEDIA_BUCKET = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": MEDIA_CUSTOM_DOMAIN or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # Plain URLs (a public-read bucket or a CDN), cacheable: every name is new.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 
 LOGIN_URL = "/accounts/signin/"
 LOGIN_REDIRECT_URL = "/account/"
@@ -302,6 +337,19 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Where product photos come from when a bucket serves them (STORAGES above).
+_MEDIA_ORIGINS = []
+if MEDIA_BUCKET:
+    _endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
+    _region = env.str("AWS_S3_REGION_NAME", default="")
+    if MEDIA_CUSTOM_DOMAIN:
+        _MEDIA_ORIGINS = [MEDIA_CUSTOM_DOMAIN]
+    elif _endpoint:
+        _MEDIA_ORIGINS = [_endpoint.rstrip("/"), _endpoint.replace("://", f"://{MEDIA_BUCKET}.", 1)]
+    else:
+        _MEDIA_ORIGINS = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
+        if _region:
+            _MEDIA_ORIGINS.append(f"https://{MEDIA_BUCKET}.s3.{_region}.amazonaws.com")
 # Content-Security-Policy: the pages load only their own scripts, styles, images and sockets,
 # and run no inline script. Inline style attributes (a progress bar's width) are allowed, not
 # <style> elements. The API docs views relax it for themselves (config/api.py).
@@ -311,7 +359,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "style-src-attr": [UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -10,6 +10,7 @@ urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
     re_path(r"^metrics/?$", metrics, name="metrics"),
     path("api/", include("config.api")),
+    path("", include("reports.urls")),  # /admin/dashboard/, before the admin's own URLs
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("cart.urls")),

@@ -125,7 +125,7 @@ def write_nginx_config(env: dict[str, str], run_dir: Path) -> None:
             "GUNICORN_ADDRESS": env["GUNICORN_BIND"],
             "DAPHNE_ADDRESS": f"127.0.0.1:{env['DAPHNE_PORT']}",
             "STATIC_ROOT": str(BASE_DIR / "staticfiles"),
-            "MEDIA_ROOT": str(BASE_DIR / "media"),
+            "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(BASE_DIR / "media"),
         }
     )
     mime_types = Path("/etc/nginx/mime.types")
@@ -150,7 +150,7 @@ def main() -> None:
     # Figures of processes from an earlier run would be added to this one's.
     shutil.rmtree(env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
     Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir()
-    (BASE_DIR / "media").mkdir(exist_ok=True)
+    Path(env.get("MEDIA_ROOT") or BASE_DIR / "media").mkdir(parents=True, exist_ok=True)
     write_nginx_config(env, run_dir)
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")

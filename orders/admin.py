@@ -2,12 +2,15 @@
 orders.returns, as actions that work on many rows at once."""
 
 from django.contrib import admin, messages
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin import ReadOnlyInline
 from core.errors import APIError
 from mail.admin import EmailInline
 from orders import fulfilment, returns
 from orders.models import Order, OrderItem, Return, ReturnItem, StatusChange
+from orders.resources import OrderExportForm, OrderResource
 
 
 class OrderItemInline(ReadOnlyInline):
@@ -50,7 +53,7 @@ def _step_action(status: str, label: str):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ExportMixin, admin.ModelAdmin):
     list_display = (
         "number",
         "user",
@@ -72,6 +75,14 @@ class OrderAdmin(admin.ModelAdmin):
         _step_action("delivered", "Delivered"),
     ]
     show_full_result_count = False
+    # Export: the orders placed between two days (orders/resources.py), within the list's filters.
+    resource_classes = [OrderResource]
+    export_formats = [CSV, XLSX]
+    export_form_class = OrderExportForm
+    to_encoding = "utf-8-sig"  # a BOM, so spreadsheet programs read the CSV as UTF-8
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Order._meta.fields]

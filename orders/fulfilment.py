@@ -18,6 +18,7 @@ from orders.errors import InvalidTransition, NotAllowed, OrderNotFound
 from orders.models import RETURN_DAYS, Order, Refund, StatusChange
 from orders.payments import get_gateway
 from orders.queries import allocations_of
+from orders.signals import order_status_changed
 
 Status = Order.Status
 FULFILMENT = [
@@ -88,13 +89,14 @@ def advance(*, order_id: int, status: str, note: str = "", by: User | None = Non
             f"An order that is {order.get_status_display().lower()} can't become {status.replace('_', ' ')}.",
             status=order.status,
         )
-    order.status = status
+    previous, order.status = order.status, status
     if status == Status.DELIVERED:
         order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at"])
     record_history(order=order, status=status, note=note, by=by)
     if status in MAILED_STEPS:
         emails.queue(MAILED_STEPS[status], order)
+    order_status_changed.send(sender=Order, order=order, previous=previous)
     return order
 
 
@@ -148,7 +150,7 @@ def cancel(*, user: User, order_id: int) -> Order:
         )
     if order.coupon_id:
         loyalty.release_coupon(coupon_id=order.coupon_id, user=user, order_id=order.pk)
-    order.status = Status.CANCELLED
+    previous, order.status = order.status, Status.CANCELLED
     order.refunded_total = order.total
     order.save(update_fields=["status", "refunded_total"])
     record_history(
@@ -158,4 +160,5 @@ def cancel(*, user: User, order_id: int) -> Order:
         by=user,
     )
     emails.queue("order_cancelled", order, amount=str(order.total))
+    order_status_changed.send(sender=Order, order=order, previous=previous)
     return order

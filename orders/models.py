@@ -85,7 +85,7 @@ class Order(models.Model):
     estimated_delivery = models.DateField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True, db_index=True)  # reports go by it
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

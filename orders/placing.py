@@ -41,6 +41,7 @@ from orders.fulfilment import assign_tracking, record_history
 from orders.models import Allocation, Order, OrderItem, Refund
 from orders.payments import get_gateway
 from orders.queries import allocations_of, order_of
+from orders.signals import order_status_changed
 
 log = structlog.get_logger(__name__)
 
@@ -364,6 +365,7 @@ def _complete(order: Order, result) -> Order:
         order=order, status=Status.PAID, note=f"Payment approved ({order.payment_label})."
     )
     emails.queue("order_confirmation", order)
+    order_status_changed.send(sender=Order, order=order, previous=Status.PENDING_PAYMENT)
     return order
 
 

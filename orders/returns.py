@@ -20,6 +20,7 @@ from orders.errors import InvalidTransition, NotAllowed, OrderNotFound
 from orders.fulfilment import record_history
 from orders.models import RETURN_DAYS, Order, Refund, Return, ReturnItem
 from orders.payments import get_gateway
+from orders.signals import order_status_changed, return_refunded
 
 Status = Order.Status
 
@@ -202,6 +203,7 @@ def receive_return(*, return_id: int, by: User | None = None) -> Return:
     request.status, request.refund_id = Return.Status.REFUNDED, refund.refund_id
     request.save()
     order.refunded_total += request.refund_amount
+    previous = order.status
     returned = _returned_so_far(order)
     refunded_all = (
         not Return.objects.filter(order=order)
@@ -231,6 +233,9 @@ def receive_return(*, return_id: int, by: User | None = None) -> Return:
         return_id=request.pk,
         amount=str(request.refund_amount),
     )
+    return_refunded.send(sender=Return, return_request=request, order=order)
+    if order.status != previous:
+        order_status_changed.send(sender=Order, order=order, previous=previous)
     return request
 
 

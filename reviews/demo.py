@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.demo import CITIES, FIRST_NAMES, LAST_NAMES
 from accounts.models import User
 from cart import pricing
 from catalog import response_cache
@@ -44,89 +45,6 @@ NO_REVIEWS = 0.35  # the share of products nobody has reviewed
 MOST_REVIEWS = 40
 HELPFUL_SHARE = 0.2  # of reviews, those some other shoppers found helpful
 HIDDEN_SHARE = 0.01  # of reviews, those staff hid
-
-FIRST_NAMES = [
-    "Alex",
-    "Ana",
-    "Ben",
-    "Carla",
-    "Chris",
-    "Dana",
-    "Eli",
-    "Emma",
-    "Finn",
-    "Grace",
-    "Hana",
-    "Ivan",
-    "Jamal",
-    "Julia",
-    "Kai",
-    "Laura",
-    "Leo",
-    "Maya",
-    "Mia",
-    "Nico",
-    "Nina",
-    "Omar",
-    "Priya",
-    "Quinn",
-    "Rosa",
-    "Sam",
-    "Sara",
-    "Theo",
-    "Uma",
-    "Vera",
-    "Will",
-    "Yara",
-    "Zoe",
-    "Aiden",
-    "Bea",
-    "Caleb",
-    "Diego",
-    "Elena",
-    "Femi",
-    "Gus",
-]
-LAST_NAMES = [
-    "Adams",
-    "Baker",
-    "Chen",
-    "Diaz",
-    "Evans",
-    "Fischer",
-    "Garcia",
-    "Hughes",
-    "Ito",
-    "Jensen",
-    "Kim",
-    "Lopez",
-    "Miller",
-    "Nguyen",
-    "Okafor",
-    "Patel",
-    "Quintero",
-    "Rossi",
-    "Silva",
-    "Tanaka",
-    "Usman",
-    "Varga",
-    "Walsh",
-    "Xu",
-    "Young",
-    "Zimmer",
-    "Brooks",
-    "Cruz",
-    "Dubois",
-    "Ekström",
-]
-CITIES = (
-    ("Portland", "OR", "97205"),
-    ("Austin", "TX", "78701"),
-    ("Denver", "CO", "80202"),
-    ("Boston", "MA", "02108"),
-    ("Atlanta", "GA", "30303"),
-    ("Madison", "WI", "53703"),
-)
 
 # Each product is loved, liked, so-so or disliked: weights of 1 to 5 stars for its reviews.
 PROFILES = (

@@ -12,10 +12,14 @@ full_mode_only = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, cached pages)."""
+    """Each test starts with an empty cache (rate limits, cached pages), as a shop that is
+    running: the denylists of access tokens (empty) known to be in it."""
     from django.core.cache import cache
 
+    from accounts.authentication import mark_refusals_loaded
+
     cache.clear()
+    mark_refusals_loaded()
     yield
 
 

@@ -1,17 +1,24 @@
-"""`manage.py seed_demo`: the logins, the catalog, coupons and Jane at Gold; safe to rerun; on
-PostgreSQL a catalog bulk-loaded by COPY that the shop searches, lists and sells."""
+"""`manage.py seed_demo`: the logins, the catalog, coupons and Jane at Gold, months of orders;
+safe to rerun; on PostgreSQL a catalog bulk-loaded by COPY that the shop searches, lists and
+sells."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Min, Sum
+from django.utils import timezone
 
 from accounts.demo import DEMO_LOGINS
 from accounts.models import User
+from cart.pricing import cents
 from catalog.models import Product, ProductVariant, StockLevel
 from loyalty import services as loyalty
 from loyalty.models import Coupon
+from orders.models import Order, OrderItem, Refund
+from reports import queries
 from tests.catalog import builders
 from tests.conftest import full_mode_only
 
@@ -35,6 +42,37 @@ def test_seed_demo_loads_everything_once(capsys):
     assert set(Coupon.objects.values_list("code", flat=True)) == {"WELCOME10", "SAVE5", "GOLD20"}
     jane = loyalty.profile(User.objects.get(username="jane"))
     assert jane["tier"] == "gold" and jane["points"] == 1500
+
+
+def test_the_demo_has_months_of_orders_for_the_dashboard():
+    """seed_demo gives the demo shop a few months of orders so the dashboard has something to
+    show: busier lately, in every state an order can be in, refunds and all."""
+    call_command("seed_demo", "--products", "40", stdout=StringIO())
+    history = Order.objects.filter(user__username__startswith="customer")
+    assert history.count() > 1000
+    assert timezone.now() - history.aggregate(first=Min("paid_at"))["first"] > timedelta(days=110)
+    months = {(paid.year, paid.month) for paid in history.values_list("paid_at", flat=True)}
+    assert len(months) >= 4
+    statuses = set(history.values_list("status", flat=True))
+    assert {"delivered", "shipped", "cancelled", "returned"} <= statuses
+    assert statuses & {"paid", "processing"}
+    # Busier lately: the last 30 days sold more than the 30 days three months before them.
+    today = timezone.localdate()
+    last = queries.sales(dates=queries.DateRange.last(30)).totals
+    earlier = queries.DateRange(today - timedelta(days=119), today - timedelta(days=90))
+    assert last["orders"] > queries.sales(dates=earlier).totals["orders"] * 1.5
+    assert last["refunds"] > 0
+
+    # Money adds up: each order's lines make its subtotal; refunds are what orders gave back.
+    def total(rows, column):  # SQLite sums decimals as floats
+        return cents(rows.aggregate(total=Sum(column))["total"])
+
+    lines = OrderItem.objects.filter(order__in=history)
+    assert total(lines, "subtotal") == total(history, "subtotal")
+    refunds = Refund.objects.filter(order__in=history)
+    assert total(refunds, "amount") == total(history, "refunded_total")
+    # John and Jane keep their one order each.
+    assert Order.objects.filter(user__username__in=["john", "jane"]).count() == 2
 
 
 def _catalog_schema() -> list[str]:

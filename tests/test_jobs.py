@@ -33,6 +33,8 @@ def test_beat_runs_each_apps_jobs_at_their_times_in_app_order(settings):
         ("low_stock_alerts", "catalog.tasks.low_stock_alerts"),
         ("delete_abandoned_carts", "cart.tasks.delete_abandoned_carts"),
         ("release_stale_orders", "orders.tasks.release_stale_orders"),
+        ("send_due_webhooks", "webhooks.tasks.send_due_webhooks"),
+        ("delete_old_webhook_events", "webhooks.tasks.delete_old_webhook_events"),
         ("close_idle_chat_sessions", "chat.tasks.close_idle_chat_sessions"),
     ]
     nightly = crontab(hour=2, minute=0)
@@ -43,6 +45,8 @@ def test_beat_runs_each_apps_jobs_at_their_times_in_app_order(settings):
     assert schedule["low_stock_alerts"]["schedule"] == crontab(minute=0, hour="*/1")
     assert schedule["release_stale_orders"]["schedule"] == crontab(minute="*/5")
     assert schedule["send_queued_mail"]["schedule"] == crontab(minute="*/5")
+    assert schedule["send_due_webhooks"]["schedule"] == crontab(minute="*/1")
+    assert schedule["delete_old_webhook_events"]["schedule"] == nightly
     settings.CLEANUP_AT_HOUR, settings.INVENTORY_SYNC_EVERY_MINUTES = 4, 30
     changed = beat_schedule(settings)
     assert changed["delete_abandoned_carts"]["schedule"] == crontab(hour=4, minute=0)

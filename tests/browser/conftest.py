@@ -160,6 +160,7 @@ def mail_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def live_shop(tmp_path_factory, mail_dir):
     env = _server_env(_database_url(tmp_path_factory.mktemp("live-shop")), mail_dir)
+    env["MEDIA_ROOT"] = str(tmp_path_factory.mktemp("live-shop-media"))  # uploaded photos
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "seed_demo", "--products", "120")
     port = _free_port()
