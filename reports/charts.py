@@ -173,7 +173,7 @@ def area(
             f"<title>{escape(label)}: {escape(value(amount))}</title></circle>"
         )
     plot.x_labels(labels, x)
-    return _svg(width, height, title, desc, plot.body, "area")
+    return _svg(width, height, title, desc, plot.body, "trend")
 
 
 def bars(
