@@ -17,6 +17,7 @@ from functools import cache
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_safe
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -113,6 +114,7 @@ def _allowed(request) -> bool:
     return any(address in network for network in _allowed_networks())
 
 
+@require_safe
 def metrics(request):
     """GET /metrics: 404 to anyone not allowed, so its existence isn't told."""
     if not _allowed(request):

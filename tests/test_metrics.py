@@ -142,3 +142,7 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
     assert scraped.returncode == 0, scraped.stderr
     found = samples(scraped.stdout)
     assert value(found, "shop_http_requests_total", view="health", status="200") == 4
+
+
+def test_metrics_are_only_read(client):
+    assert client.post("/metrics").status_code == 405

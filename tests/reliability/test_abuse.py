@@ -100,7 +100,8 @@ def test_html_in_names_is_shown_as_text_on_pages(client):
 
 
 def storefront_paths() -> list[str]:
-    """Every storefront URL, with 1 or "x" for its parameters (the admin, API and health aside)."""
+    """Every storefront URL, with 1 or "x" for its parameters (the admin, API, health and
+    metrics aside)."""
     found = []
 
     def walk(patterns, prefix=""):
@@ -114,7 +115,7 @@ def storefront_paths() -> list[str]:
     walk(get_resolver().url_patterns)
     paths = []
     for route in found:
-        if route.startswith(("api/", "admin/", "^health")) or route.endswith(".svg"):
+        if route.startswith(("api/", "admin/", "^health", "^metrics")) or route.endswith(".svg"):
             continue
         path = re.sub(r"<int:\w+>", "1", re.sub(r"<(slug:)?\w+>", "x", route))
         paths.append("/" + path)
