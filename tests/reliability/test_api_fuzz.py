@@ -66,6 +66,9 @@ RULES_BEYOND_THE_SCHEMA = {
     # Existing slugs; max >= min; a rating 0 to 5.
     "GET /api/products/": {"brand", "category", "max_price", "min_rating"},
     "POST /api/staff/loyalty/adjust/": {"points"},  # not zero
+    # A range in order, of at most 366 days.
+    "GET /api/staff/reports/sales/": {"from", "to"},
+    "GET /api/staff/reports/top-products/": {"from", "to"},
     # A host that resolves, to public addresses only.
     "POST /api/staff/webhooks/": {"url"},
     "PATCH /api/staff/webhooks/{endpoint_id}/": {"url"},
