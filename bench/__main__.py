@@ -150,6 +150,21 @@ def parse_args(argv):
         "size that does not hold (default 500,1000,2000,4000,8000)",
     )
     p.add_argument(
+        "--socket-layouts",
+        type=_list(str, (sockets.SINGLE, sockets.NGINX2)),
+        default=[sockets.SINGLE],
+        help="sockets: single = one daphne process, for each of --socket-layers and "
+        "--socket-counts; nginx2 = two daphne processes behind nginx (deploy/nginx/shop.conf), "
+        "Redis layer only, for each of --socket-counts-nginx2 (default single)",
+    )
+    p.add_argument(
+        "--socket-counts-nginx2",
+        type=_list(int),
+        default=[4000, 8000, 16000],
+        help="sockets: numbers of sockets for the nginx2 layout, each on fresh servers; it stops "
+        "at the first size that does not hold (default 4000,8000,16000)",
+    )
+    p.add_argument(
         "--socket-rounds",
         type=int,
         default=3,
@@ -309,9 +324,9 @@ def main(argv=None) -> None:
         print("\n".join([*orders.hot_lines(order_runs), *orders.targets(order_runs)]))
         print(f"\n{orders.machine_table(order_runs)}")
     if socket_runs:
-        print(f"\nWebSocket broadcast (daphne, one process)\n{sockets.table(socket_runs)}\n")
+        print(f"\nWebSocket broadcast\n{sockets.table(socket_runs)}\n")
         print(sockets.machine_table(socket_runs) + "\n")
-        print("\n".join(sockets.targets(socket_runs)))
+        print("\n".join(sockets.targets(socket_runs, socket_prep["skipped"])))
     if args.no_doc:
         return
     command = shlex.join(["python", "-m", "bench", *(argv if argv is not None else sys.argv[1:])])
@@ -381,10 +396,11 @@ def main(argv=None) -> None:
             command=command,
             date=date,
             skipped=socket_prep["skipped"],
+            nginx=socket_prep["nginx"],
             settings={
                 "setup": socket_prep["setup"]
                 + "; the staff account bench-staff@example.com (bench/socketprep.py), "
-                "with a fresh JWT per layer",
+                "with a fresh JWT per layer and layout",
                 "server": (
                     f"`{servers.shown('daphne', 1, sockets.application(args))}`"
                     + (
@@ -424,6 +440,11 @@ def main(argv=None) -> None:
                     "bench (urllib); direct: bench/socketprep.py trigger, a Django process on the server's "
                     "settings, calls the layer's group_send('inventory', catalog.broadcast.inventory_frame"
                     "(...)) on one long-lived event loop (connected by a warm-up send first)"
+                ),
+                **(
+                    {"2 daphne + nginx": sockets.nginx_setting(socket_prep["nginx"])}
+                    if socket_prep["nginx"]
+                    else {}
                 ),
                 "code": socket_code + " (at the start of the run)",
                 "machine sharing": (

@@ -25,15 +25,15 @@ NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "shop.conf"
 
 # The site file inside a main configuration of the layout's own: no root-owned paths needed.
 NGINX_MAIN = """\
-# Written by deploy/run_full.py for make run-full; edits are lost on the next start.
+# Written by deploy/run_full.py (make run-full, or bench/sockets.py); edits are lost on the next start.
 {user}
-worker_processes auto;
+worker_processes {worker_processes};{open_files}
 daemon off;
 pid {run_dir}/nginx.pid;
 error_log stderr warn;
 
 events {{
-    worker_connections 4096;
+    worker_connections {worker_connections};
 }}
 
 http {{
@@ -63,6 +63,11 @@ def render_site(values: dict[str, str]) -> str:
     if "{{" in text:
         fail(f"{NGINX_SITE} has a placeholder no value was given for")
     return text
+
+
+def upstream_servers(addresses: list[str]) -> str:
+    """The site's {{DAPHNE_SERVERS}}: a `server` line per address, indented as in its upstream."""
+    return "\n    ".join(f"server {address};" for address in addresses)
 
 
 def layout_env(run_dir: Path) -> dict[str, str]:
@@ -106,9 +111,20 @@ def layout_env(run_dir: Path) -> dict[str, str]:
     return env
 
 
-def write_nginx_config(env: dict[str, str], run_dir: Path) -> None:
-    if not shutil.which("nginx", path=f"{env['PATH']}{os.pathsep}/usr/sbin"):
-        fail("nginx is not installed (Debian: apt-get install nginx).")
+def find_nginx(path: str) -> str | None:
+    return shutil.which("nginx", path=f"{path}{os.pathsep}/usr/sbin")
+
+
+def write_nginx_main(
+    site: str,
+    run_dir: Path,
+    *,
+    worker_processes: int | str = "auto",
+    worker_connections: int = 4096,
+    open_files: int | None = None,
+) -> Path:
+    """run_dir/nginx.conf around the rendered site, with nginx's temp directories in run_dir;
+    open_files: worker_rlimit_nofile (by default each worker keeps the limit it was started with)."""
     temp_dirs = [run_dir / "nginx" / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")]
     for directory in temp_dirs:
         directory.mkdir(parents=True, exist_ok=True)
@@ -118,25 +134,36 @@ def write_nginx_config(env: dict[str, str], run_dir: Path) -> None:
         user = "user nobody nogroup;"
         for directory in temp_dirs:
             shutil.chown(directory, "nobody", "nogroup")
-    site = render_site(
-        {
-            "LISTEN": f"127.0.0.1:{env['SHOP_PORT']}",
-            "SERVER_NAME": "localhost",
-            "GUNICORN_ADDRESS": env["GUNICORN_BIND"],
-            "DAPHNE_ADDRESS": f"127.0.0.1:{env['DAPHNE_PORT']}",
-            "STATIC_ROOT": str(BASE_DIR / "staticfiles"),
-            "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(BASE_DIR / "media"),
-        }
-    )
     mime_types = Path("/etc/nginx/mime.types")
-    (run_dir / "nginx.conf").write_text(
+    config = run_dir / "nginx.conf"
+    config.write_text(
         NGINX_MAIN.format(
             user=user,
+            worker_processes=worker_processes,
+            open_files=f"\nworker_rlimit_nofile {open_files};" if open_files else "",
+            worker_connections=worker_connections,
             run_dir=run_dir,
             mime_types=mime_types if mime_types.exists() else "mime.types",
             site="\n".join(f"    {line}" if line else "" for line in site.splitlines()),
         )
     )
+    return config
+
+
+def write_nginx_config(env: dict[str, str], run_dir: Path) -> None:
+    if not find_nginx(env["PATH"]):
+        fail("nginx is not installed (Debian: apt-get install nginx).")
+    site = render_site(
+        {
+            "LISTEN": f"127.0.0.1:{env['SHOP_PORT']}",
+            "SERVER_NAME": "localhost",
+            "GUNICORN_ADDRESS": env["GUNICORN_BIND"],
+            "DAPHNE_SERVERS": upstream_servers([f"127.0.0.1:{env['DAPHNE_PORT']}"]),
+            "STATIC_ROOT": str(BASE_DIR / "staticfiles"),
+            "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(BASE_DIR / "media"),
+        }
+    )
+    write_nginx_main(site, run_dir)
 
 
 def manage(env: dict[str, str], *args: str) -> None:
