@@ -267,7 +267,7 @@ def _load_catalog(products: int, seed: int, stage: Stage) -> int:
     categories = _categories()
     now = timezone.now()
     with _bulk_load(stage) as write:
-        ids = _Ids()
+        ids = RowIds(LOADED_MODELS)
         with stage("Catalog products", total=products, unit="products") as advance:
             for offset in range(0, products, BATCH):
                 numbers = range(offset, min(offset + BATCH, products))
@@ -278,8 +278,7 @@ def _load_catalog(products: int, seed: int, stage: Stage) -> int:
                 write(StockLevel, LEVEL_FIELDS, rows.levels)
                 advance(len(numbers))
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), LOADED_MODELS):
-            cursor.execute(statement)
+        reset_sequences(cursor, LOADED_MODELS)
     response_cache.forget_catalog()
     return products
 
@@ -308,24 +307,33 @@ def _categories() -> list[tuple[Category, tuple]]:
     return result
 
 
-class _Ids:
-    """Ids for the new rows, following each table's highest (the load holds the tables' write
-    lock); the sequences are moved past them when the load ends."""
+class RowIds:
+    """Ids for rows loaded in bulk (insert_rows), following each table's highest (the load holds
+    the tables' write lock); reset_sequences moves the sequences past them when the load ends."""
 
-    def __init__(self):
+    def __init__(self, tables):
         self._next = {
             model: (model.objects.aggregate(highest=Max("id"))["highest"] or 0) + 1
-            for model in LOADED_MODELS
+            for model in tables
         }
 
-    def take(self, model, count: int) -> range:
+    def take(self, model) -> int:
+        return self.take_range(model, 1)[0]
+
+    def take_range(self, model, count: int) -> range:
         first = self._next[model]
         self._next[model] = first + count
         return range(first, first + count)
 
     def numbered(self, model, rows: list[tuple]) -> list[tuple]:
         """``rows`` with an id in front of each."""
-        return [(pk, *row) for pk, row in zip(self.take(model, len(rows)), rows)]
+        return [(pk, *row) for pk, row in zip(self.take_range(model, len(rows)), rows)]
+
+
+def reset_sequences(cursor, tables) -> None:
+    """The tables' id sequences moved past the rows loaded with RowIds."""
+    for statement in connection.ops.sequence_reset_sql(no_style(), tables):
+        cursor.execute(statement)
 
 
 class _DrawnProduct(NamedTuple):
@@ -373,7 +381,7 @@ def _option_code(color: str, size: str) -> str:
     return "-".join(slugify(part).upper() for part in (color, size) if part)
 
 
-def _draw_batch(rng, numbers: range, ids: _Ids, categories, brands, locations, now) -> _Rows:
+def _draw_batch(rng, numbers: range, ids: RowIds, categories, brands, locations, now) -> _Rows:
     drawn = []
     for n in numbers:
         category, (parent_name, _, noun, brand_names, (low, high), palette, sizes) = rng.choice(
@@ -409,7 +417,7 @@ def _draw_batch(rng, numbers: range, ids: _Ids, categories, brands, locations, n
                 sizes=variant_sizes,
             )
         )
-    product_ids = ids.take(Product, len(drawn))
+    product_ids = ids.take_range(Product, len(drawn))
 
     images, options = [], []
     for product_id, product in zip(product_ids, drawn):
@@ -420,7 +428,7 @@ def _draw_batch(rng, numbers: range, ids: _Ids, categories, brands, locations, n
             for size in product.sizes:
                 position += 1
                 options.append((product_id, color, size, position))
-    variant_ids = ids.take(ProductVariant, len(options))
+    variant_ids = ids.take_range(ProductVariant, len(options))
 
     sites = [(location.pk, location.kind == StockLocation.Kind.WAREHOUSE) for location in locations]
     levels, variant_stock = [], []

@@ -19,15 +19,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.demo import CITIES, FIRST_NAMES, LAST_NAMES
 from accounts.models import User
 from cart import pricing
-from catalog.demo import insert_rows, unreported_stage
+from catalog.demo import RowIds, insert_rows, reset_sequences, unreported_stage
 from catalog.models import Product, ProductVariant
 from loyalty import rules as loyalty_rules
 from orders.fulfilment import CARRIER, DELIVERY_BUSINESS_DAYS, add_business_days
@@ -125,21 +123,6 @@ LOADED_MODELS = (User, Order, OrderItem, StatusChange, Return, ReturnItem, Refun
 Status = Order.Status
 
 
-class _Ids:
-    """Ids for the new rows after each table's highest; sequences move past them at the end."""
-
-    def __init__(self):
-        self._next = {
-            model: (model.objects.aggregate(highest=Max("id"))["highest"] or 0) + 1
-            for model in LOADED_MODELS
-        }
-
-    def take(self, model) -> int:
-        taken = self._next[model]
-        self._next[model] = taken + 1
-        return taken
-
-
 @dataclass
 class _Rows:
     users: list[tuple] = field(default_factory=list)
@@ -154,7 +137,7 @@ class _Rows:
 class _History:
     """The orders drawn, placed one after another, with everything that happened to them."""
 
-    def __init__(self, rng: random.Random, now: datetime, ids: _Ids, goods: list[tuple]):
+    def __init__(self, rng: random.Random, now: datetime, ids: RowIds, goods: list[tuple]):
         self.rng, self.now, self.ids, self.goods = rng, now, ids, goods
         # The first products sell most (the n-th about 1/n as often), and cheap ones more.
         self.weights = [
@@ -395,7 +378,7 @@ def seed_orders(*, seed: int = 42, stage=unreported_stage) -> int:
         goods = _goods(rng)
         if not goods:
             return 0
-        history = _History(rng, timezone.now(), _Ids(), goods)
+        history = _History(rng, timezone.now(), RowIds(LOADED_MODELS), goods)
         history.add_customers()
         placed = history.placed_times()
         with stage("Demo orders", total=len(placed), unit="orders") as advance:
@@ -414,8 +397,7 @@ def seed_orders(*, seed: int = 42, stage=unreported_stage) -> int:
                 (Refund, REFUND_FIELDS, rows.refunds),
             ):
                 insert_rows(cursor, model, fields, loaded)
-            for statement in connection.ops.sequence_reset_sql(no_style(), LOADED_MODELS):
-                cursor.execute(statement)
+            reset_sequences(cursor, LOADED_MODELS)
     return len(rows.orders)
 
 

@@ -20,18 +20,17 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.demo import CITIES, FIRST_NAMES, LAST_NAMES
 from accounts.models import User
 from cart import pricing
 from catalog import response_cache
-from catalog.demo import CATEGORIES, insert_rows, unreported_stage
+from catalog.demo import CATEGORIES, RowIds, insert_rows, reset_sequences, unreported_stage
 from catalog.models import Category, Product, ProductVariant
 from loyalty import rules as loyalty_rules
+from orders.demo import ITEM_FIELDS, USER_FIELDS
 from orders.models import Order, OrderItem, StatusChange
 from reviews.models import HelpfulVote, Review
 from reviews.queries import average
@@ -143,22 +142,6 @@ def _text(rng: random.Random, rating: int, department: str, noun: str) -> tuple[
     return title[:1].upper() + title[1:], " ".join(s for s in sentences if s)
 
 
-class _Ids:
-    """Ids for the new rows after each table's highest; sequences move past them at the end."""
-
-    def __init__(self, *tables: type[models.Model]):
-        self._next = {
-            model: (model.objects.aggregate(highest=Max("id"))["highest"] or 0) + 1
-            for model in tables
-        }
-
-    def take(self, model) -> int:
-        taken = self._next[model]
-        self._next[model] = taken + 1
-        return taken
-
-
-USER_FIELDS = ("id", "username", "email", "full_name", "password", "date_joined")
 ORDER_FIELDS = (
     "id",
     "user_id",
@@ -184,19 +167,6 @@ ORDER_FIELDS = (
     "created_at",
     "paid_at",
     "delivered_at",
-)
-ITEM_FIELDS = (
-    "id",
-    "order_id",
-    "variant_id",
-    "product_id",
-    "sku",
-    "product_name",
-    "color",
-    "size",
-    "quantity",
-    "price",
-    "subtotal",
 )
 REVIEW_FIELDS = (
     "id",
@@ -269,7 +239,7 @@ class _Load:
             voters = [v for v in rng.sample(self.pool, 6) if v != user_id][: rng.randint(1, 5)]
         self.reviews.append((product_id, written, user_id, rating, title, body, hidden, voters))
 
-    def order_rows(self, ids: _Ids) -> tuple[list[tuple], list[tuple], list[StatusChange]]:
+    def order_rows(self, ids: RowIds) -> tuple[list[tuple], list[tuple], list[StatusChange]]:
         """ORDER_FIELDS, ITEM_FIELDS rows and the status changes of those with a history."""
         orders, items, history = [], [], []
         for placed, delivered, user_id, name, products, with_history in sorted(
@@ -336,7 +306,7 @@ class _Load:
                 ]
         return orders, items, history
 
-    def review_rows(self, ids: _Ids) -> tuple[list[tuple], list[tuple]]:
+    def review_rows(self, ids: RowIds) -> tuple[list[tuple], list[tuple]]:
         """REVIEW_FIELDS and VOTE_FIELDS rows."""
         reviews, votes = [], []
         for product_id, written, user_id, rating, title, body, hidden, voters in sorted(
@@ -386,7 +356,9 @@ def seed_reviews(*, seed: int = 42, stage=unreported_stage) -> int:
     return made
 
 
-def _pool(rng: random.Random, ids: _Ids, now: datetime, size: int) -> tuple[list[tuple], list[int]]:
+def _pool(
+    rng: random.Random, ids: RowIds, now: datetime, size: int
+) -> tuple[list[tuple], list[int]]:
     """The demo reviewers' user rows (those not made yet) and all their ids."""
     usernames = [USERNAME.format(n) for n in range(1, size + 1)]
     existing = dict(User.objects.filter(username__in=usernames).values_list("username", "id"))
@@ -407,7 +379,7 @@ def _pool(rng: random.Random, ids: _Ids, now: datetime, size: int) -> tuple[list
 def _load_reviews(seed: int, stage) -> int:
     rng = random.Random(seed)
     now = timezone.now()
-    ids = _Ids(*LOADED_MODELS)
+    ids = RowIds(LOADED_MODELS)
     load = _Load(rng, now, _Shop())
     fewest, most = REVIEWERS
     size = min(most, max(fewest, len(load.shop.products) // PRODUCTS_PER_REVIEWER))
@@ -452,8 +424,7 @@ def _load_reviews(seed: int, stage) -> int:
         ):
             insert_rows(cursor, model, fields, rows)
             advance(1)
-        for statement in connection.ops.sequence_reset_sql(no_style(), LOADED_MODELS):
-            cursor.execute(statement)
+        reset_sequences(cursor, LOADED_MODELS)
         _set_ratings(cursor, load.ratings())
     StatusChange.objects.bulk_create(history)
     response_cache.forget_catalog()
