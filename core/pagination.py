@@ -19,11 +19,9 @@ class LimitOffset(LimitOffsetPagination):
     def paginate_queryset(self, queryset, request, view=None):
         params = page_params(request.query_params)
         self.limit, self.offset = params["limit"], params["offset"]
-        self.count = self.get_count(queryset)
         self.request = request
-        if self.count == 0 or self.offset >= self.count:
-            return []
-        return list(queryset[self.offset : self.offset + self.limit])
+        self.count, rows = page_of(queryset, limit=self.limit, offset=self.offset)
+        return rows
 
     def get_paginated_response(self, data):
         return Response(
@@ -60,3 +58,12 @@ def page_params(query_params, *, default_limit: int = 20) -> dict:
     if "limit" not in query_params:
         data["limit"] = default_limit
     return data
+
+
+def page_of(queryset, *, limit: int, offset: int) -> tuple[int, list]:
+    """How many rows there are, and those of the page. Past the end nothing is read: an offset
+    too large for the database (beyond a 64-bit integer) is an empty page, not an error."""
+    count = queryset.count()
+    if offset >= count:
+        return count, []
+    return count, list(queryset[offset : offset + limit])

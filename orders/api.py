@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.pagination import PageParams, page_params
+from core.pagination import PageParams, page_of, page_params
 from core.web import validated
 from orders import fulfilment, placing, queries, returns
 from orders.serializers import (
@@ -47,9 +47,7 @@ class OrdersView(APIView):
     )
     def get(self, request):
         page = page_params(request.query_params)
-        orders = queries.orders_of(request.user)
-        count = orders.count()
-        results = orders[page["offset"] : page["offset"] + page["limit"]]
+        count, results = page_of(queries.orders_of(request.user), **page)
         return Response(
             {"count": count, **page, "results": OrderSerializer(results, many=True).data}
         )

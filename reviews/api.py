@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from catalog.api import cached_answer
 from catalog.models import Product
+from core.pagination import page_of
 from core.web import validated
 from reviews import queries, services
 from reviews.errors import ProductNotFound
@@ -124,10 +125,9 @@ class StaffReviewsView(APIView):
         params = dict(_params(StaffReviewParams, request))
         limit, offset, days = params.pop("limit"), params.pop("offset"), params.pop("days", None)
         since = timezone.now() - timedelta(days=days) if days else None
-        found = queries.staff_reviews(since=since, **params)
-        count = found.count()
-        # Past the end, nothing to read (an offset too large for the database is no error).
-        page = found[offset : offset + limit] if offset < count else []
+        count, page = page_of(
+            queries.staff_reviews(since=since, **params), limit=limit, offset=offset
+        )
         return Response(
             {
                 "count": count,

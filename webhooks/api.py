@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.pagination import PageParams, page_params
+from core.pagination import PageParams, page_of, page_params
 from core.web import validated
 from webhooks import queries, services
 from webhooks.serializers import (
@@ -79,9 +79,7 @@ class DeliveriesView(APIView):
     def get(self, request, endpoint_id):
         _endpoint(endpoint_id)
         page = page_params(request.query_params)
-        deliveries = queries.deliveries_of(endpoint_id)
-        count = deliveries.count()
-        results = deliveries[page["offset"] : page["offset"] + page["limit"]]
+        count, results = page_of(queries.deliveries_of(endpoint_id), **page)
         return Response(
             {"count": count, **page, "results": DeliverySerializer(results, many=True).data}
         )
