@@ -155,8 +155,7 @@ class Product(models.Model):
     def pictures(self) -> list["ProductImage"]:
         """What shows the product, in order: its uploaded photos, or else the pictures given by
         URL (the demo's drawn ones) when it has none."""
-        images = list(self.images.all())  # prefetched by for_listing()
-        return [image for image in images if image.file] or images
+        return shown_pictures(list(self.images.all()))  # prefetched by for_listing()
 
     @property
     def image_urls(self) -> list[str]:
@@ -200,7 +199,7 @@ class ProductImage(models.Model):
     def display_url(self, size: str) -> str:
         """The rendition of that size; until it is made the uploaded original; the URL for a
         picture given by one."""
-        return picture_url(url=self.url, name=(self.renditions or {}).get(size) or self.file.name)
+        return display_url(self.url, self.file.name, self.renditions, size)
 
     @property
     def original_url(self) -> str:
@@ -239,6 +238,18 @@ class ProductImage(models.Model):
         return ", ".join(
             f"{picture_url(url='', name=name)} {width}w" for width, name in sorted(by_width.items())
         )
+
+
+def shown_pictures(images: list) -> list:
+    """Of a product's images in order, those that show it: its uploaded photos, or else the
+    pictures given by URL (the demo's drawn ones) when it has none."""
+    return [image for image in images if image.file] or images
+
+
+def display_url(url: str, file_name: str, renditions: dict | None, size: str) -> str:
+    """An image's rendition of that size; until it is made the uploaded original; the URL for
+    a picture given by one."""
+    return picture_url(url=url, name=(renditions or {}).get(size) or file_name)
 
 
 def picture_url(*, url: str, name: str | None) -> str:

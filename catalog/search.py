@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from catalog import response_cache
 from catalog.models import Product, rating_order
-from catalog.search_index import Document, IndexHolder, Matches
+from catalog.search_index import Document, IndexHolder, Matches, SearchIndex
 
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_QUERY_WORDS = 8
@@ -43,6 +43,9 @@ class ParsedQuery:
     groups: list[list[str]] = field(default_factory=list)
     # The last word's completions (words starting with it), for search as you type.
     completions: list[str] = field(default_factory=list)
+    # The index it was read against, which matches it too (asking for the current one again
+    # would cost a cache round trip for the catalog's version).
+    index: SearchIndex | None = field(default=None, repr=False, compare=False)
 
     @property
     def corrected_text(self) -> str:
@@ -68,7 +71,7 @@ def load_index() -> None:
 def parse(text: str) -> ParsedQuery:
     index = _index.get()
     words = list(dict.fromkeys(words_of(text)))[:MAX_QUERY_WORDS]
-    query = ParsedQuery(text=text.strip())
+    query = ParsedQuery(text=text.strip(), index=index)
     for word in words:
         query.groups.append([word] if index.knows(word) else index.corrections(word))
     if words and len(words[-1]) >= 2:
@@ -79,7 +82,7 @@ def parse(text: str) -> ParsedQuery:
 def matches(text: str | ParsedQuery) -> Matches:
     """Every active product matching ``text``, with its score."""
     query = text if isinstance(text, ParsedQuery) else parse(text)
-    return _index.get().match(query.match_groups)
+    return (query.index or _index.get()).match(query.match_groups)
 
 
 def top(text: str | ParsedQuery, *, limit: int) -> tuple[list[tuple[int, float]], int]:

@@ -1,6 +1,10 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from catalog.models import StockLocation
+from catalog.models import StockLocation, stock_status
+
+_CENT = Decimal("0.01")
 
 
 class CategoryRefSerializer(serializers.Serializer):
@@ -34,9 +38,47 @@ class ProductSerializer(serializers.Serializer):
     stock = serializers.IntegerField()
     stock_status = serializers.ChoiceField(choices=["in_stock", "low_stock", "out_of_stock"])
 
+    def to_representation(self, product) -> dict:
+        category, brand = product.category, product.brand
+        return card(
+            product,
+            category=(category.id, category.name, category.slug),
+            brand=(brand.id, brand.name, brand.slug),
+            images=product.image_urls,
+            colors=product.colors,
+            sizes=product.sizes,
+        )
+
+
+def card(product, *, category: tuple, brand: tuple, images, colors, sizes) -> dict:
+    """A product card, as ProductSerializer declares it, from a Product or a row with its
+    fields (catalog.cards reads plain rows). Written out rather than left to DRF's fields:
+    every list and search builds one per product, and DRF's fields (copied per serializer, then
+    read one by one) cost more than the queries. tests/catalog/test_cards.py holds the two to
+    the same output."""
+    return {
+        "id": product.id,
+        "name": product.name,
+        "slug": product.slug,
+        "description": product.description,
+        "category": dict(zip(("id", "name", "slug"), category, strict=True)),
+        "brand": dict(zip(("id", "name", "slug"), brand, strict=True)),
+        "price": f"{product.price.quantize(_CENT):f}",
+        "images": images,
+        "colors": colors,
+        "sizes": sizes,
+        "rating": None if product.rating is None else float(product.rating),
+        "reviews_count": product.reviews_count,
+        "stock": product.stock,
+        "stock_status": stock_status(product.stock),
+    }
+
 
 class SearchResultSerializer(ProductSerializer):
     score = serializers.FloatField(source="search_score")
+
+    def to_representation(self, product) -> dict:
+        return {**super().to_representation(product), "score": product.search_score}
 
 
 class VariantSerializer(serializers.Serializer):
@@ -50,6 +92,10 @@ class VariantSerializer(serializers.Serializer):
 
 class ProductDetailSerializer(ProductSerializer):
     variants = VariantSerializer(many=True, source="variants.all")
+
+    def to_representation(self, product) -> dict:
+        variants = VariantSerializer(many=True).to_representation(product.variants.all())
+        return {**super().to_representation(product), "variants": variants}
 
 
 class SearchResponseSerializer(serializers.Serializer):

@@ -16,6 +16,30 @@ log = structlog.get_logger(__name__)
 OUTAGE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 
 
+# KEYS: the keys; ARGV: a value per key, then the expiry in seconds (0: none).
+_ADD_MANY = """
+local expiry = tonumber(ARGV[#ARGV])
+for i, key in ipairs(KEYS) do
+    if expiry > 0 then
+        redis.call('SET', key, ARGV[i], 'NX', 'EX', expiry)
+    else
+        redis.call('SET', key, ARGV[i], 'NX')
+    end
+end
+return redis.call('MGET', unpack(KEYS))
+"""
+_SET_MANY = """
+local expiry = tonumber(ARGV[#ARGV])
+for i, key in ipairs(KEYS) do
+    if expiry > 0 then
+        redis.call('SET', key, ARGV[i], 'EX', expiry)
+    else
+        redis.call('SET', key, ARGV[i])
+    end
+end
+"""
+
+
 class CacheUnavailable(Exception):
     pass
 
@@ -47,6 +71,7 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _ClientPerPool
         self._down_until = 0.0
+        self._scripts = {}
 
     def _try(self, operation: str, fallback, *args, **kwargs):
         parent = super()
@@ -81,29 +106,48 @@ class FailSoftRedisCache(RedisCache):
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._try("add", lambda: False, key, value, timeout, version)
 
-    def add_many(self, data: dict, timeout=DEFAULT_TIMEOUT, version=None) -> None:
-        """add() of each key, in one round trip (a pipeline of SET NX)."""
+    def add_many(self, data: dict, timeout=DEFAULT_TIMEOUT, version=None) -> dict:
+        """add() of each key, then what each holds (the value added, or the one it had), in
+        one command (a script), however many keys. Empty when Redis is unreachable."""
 
         def add_each():
-            client = self._cache.get_client(write=True)
+            keys = [self.make_and_validate_key(key, version=version) for key in data]
+            values = [self._cache._serializer.dumps(value) for value in data.values()]
             expiry = self.get_backend_timeout(timeout)
-            with client.pipeline(transaction=False) as pipeline:
-                for key, value in data.items():
-                    pipeline.set(
-                        self.make_and_validate_key(key, version=version),
-                        self._cache._serializer.dumps(value),
-                        nx=True,
-                        ex=expiry,
-                    )
-                pipeline.execute()
+            held = self._script("add_many", _ADD_MANY)(keys, [*values, expiry or 0])
+            return {
+                key: self._cache._serializer.loads(value)
+                for key, value in zip(data, held, strict=True)
+                if value is not None
+            }
 
-        return self._guarded("add_many", lambda: None, add_each)
+        return self._guarded("add_many", dict, add_each)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._try("touch", lambda: False, key, timeout, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._try("set_many", lambda: list(data), data, timeout, version)
+        """As Django's, in one command (a script) rather than a SET and an EXPIRE per key."""
+
+        def set_each():
+            keys = [self.make_and_validate_key(key, version=version) for key in data]
+            values = [self._cache._serializer.dumps(value) for value in data.values()]
+            expiry = self.get_backend_timeout(timeout)
+            self._script("set_many", _SET_MANY)(keys, [*values, expiry or 0])
+            return []
+
+        if not data:
+            return []
+        return self._guarded("set_many", lambda: list(data), set_each)
+
+    def _script(self, name: str, source: str):
+        """A Lua script on the writing connection pool, registered once (sent by its SHA)."""
+        script = self._scripts.get(name)
+        if script is None:
+            script = self._scripts[name] = self._cache.get_client(write=True).register_script(
+                source
+            )
+        return script
 
     def delete(self, key, version=None):
         return self._try("delete", lambda: False, key, version)
@@ -118,10 +162,11 @@ class FailSoftRedisCache(RedisCache):
         return self._try("incr", _unavailable, key, delta, version)
 
 
-def add_many(cache, data: dict, timeout=None) -> None:
-    """cache.add() of each key: in one round trip where the backend can (Redis)."""
+def add_many(cache, data: dict, timeout=None) -> dict:
+    """cache.add() of each key, then what each holds: in one round trip where the backend can
+    (Redis). A key missing from the result could not be read (the cache is unreachable)."""
     if hasattr(cache, "add_many"):
-        cache.add_many(data, timeout=timeout)
-        return
+        return cache.add_many(data, timeout=timeout)
     for key, value in data.items():
         cache.add(key, value, timeout=timeout)
+    return cache.get_many(list(data))

@@ -1,0 +1,46 @@
+"""core.cache's writes of many keys: add_many (the versions of cached answers and cards start
+with it) and set_many, in one command each on Redis. The same behaviour on the local-memory
+cache of the embedded default."""
+
+from django.core.cache import cache, caches
+
+from core.cache import FailSoftRedisCache, add_many
+from tests.conftest import full_mode_only
+
+
+def test_add_many_keeps_what_a_key_holds_and_answers_what_each_holds():
+    cache.set("version:a", 7, timeout=None)
+    held = add_many(cache, {"version:a": 100, "version:b": 100, "version:c": "text"})
+    assert held == {"version:a": 7, "version:b": 100, "version:c": "text"}
+    assert cache.get_many(["version:a", "version:b", "version:c"]) == held
+
+
+def test_set_many_stores_every_value():
+    cache.set_many({"card:1": (("v", 1), b'{"id":1}'), "card:2": 2}, timeout=60)
+    assert cache.get_many(["card:1", "card:2"]) == {"card:1": (("v", 1), b'{"id":1}'), "card:2": 2}
+
+
+@full_mode_only
+def test_on_redis_each_key_gets_the_expiry_asked_for():
+    redis_cache = caches["default"]
+    assert isinstance(redis_cache, FailSoftRedisCache)
+    client = redis_cache._cache.get_client(write=True)
+    add_many(cache, {"forever": 1}, timeout=None)
+    add_many(cache, {"for-a-while": 1}, timeout=120)
+    cache.set_many({"card:1": 1, "card:2": b"x" * 2000}, timeout=300)
+    ttl = {key: client.ttl(cache.make_key(key)) for key in ("forever", "for-a-while", "card:1")}
+    assert ttl["forever"] == -1 and 100 < ttl["for-a-while"] <= 120 and 280 < ttl["card:1"] <= 300
+    assert cache.get("card:2") == b"x" * 2000
+
+
+def test_with_redis_down_add_many_reads_nothing_and_set_many_drops_the_writes(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    down = caches["default"]
+    assert add_many(down, {"version:a": 1}) == {}
+    assert down.set_many({"card:1": 1}) == ["card:1"]
