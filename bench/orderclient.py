@@ -4,8 +4,10 @@ One asyncio process, standard library only. Each of N clients is one shopper wit
 looping for a fixed time: add one item to the cart (POST /api/cart/items), then place the
 order (POST /api/orders with a fresh Idempotency-Key). An order that fails leaves its item in
 the cart, so the client removes it (DELETE /api/cart/items/ID) before the next round; an add
-that fails (sold out) skips the order. Closed loop, like wrk: a client sends its next request
-when the last one has been answered.
+that fails (sold out) skips the order. With "mode": "adds", a round is the add and then the
+removal of that line, and no order: carts stay one line long, as a shopper's who changes their
+mind. Closed loop, like wrk: a client sends its next request when the last one has been
+answered.
 
 Only answers received within the window count; requests in flight at its end are finished
 (no half-placed orders) and left out. Prints one JSON line: counts by status and error code,
@@ -105,7 +107,13 @@ class Stats:
 
 
 async def shopper(
-    index: int, user: dict, products: list[dict], stride: int, base: tuple[str, int], stats: Stats
+    index: int,
+    user: dict,
+    products: list[dict],
+    stride: int,
+    base: tuple[str, int],
+    stats: Stats,
+    orders: bool = True,
 ) -> None:
     client = Client(*base)
     token = user["token"]
@@ -130,11 +138,17 @@ async def shopper(
                 item_ids = [line["id"] for line in json.loads(payload)["items"]]
                 if time.perf_counter() >= stats.deadline:
                     break
-                began = time.perf_counter()
-                status, payload = await client.request(
-                    "POST", "/api/orders", token, order_body, {"Idempotency-Key": uuid.uuid4().hex}
-                )
-                stats.record("order", status, payload, began, time.perf_counter())
+                status = None
+                if orders:
+                    began = time.perf_counter()
+                    status, payload = await client.request(
+                        "POST",
+                        "/api/orders",
+                        token,
+                        order_body,
+                        {"Idempotency-Key": uuid.uuid4().hex},
+                    )
+                    stats.record("order", status, payload, began, time.perf_counter())
                 if status != 201:
                     for item_id in item_ids:  # start the next round with an empty cart
                         began = time.perf_counter()
@@ -166,7 +180,10 @@ async def run(config: dict) -> dict:
     started = time.perf_counter()
     stats = Stats(started, started + config["seconds"])
     await asyncio.gather(
-        *(shopper(i, users[i], products, clients, base, stats) for i in range(clients))
+        *(
+            shopper(i, users[i], products, clients, base, stats, config.get("mode") != "adds")
+            for i in range(clients)
+        )
     )
     ended = time.perf_counter()
     cpu = time.process_time() - cpu_before
@@ -185,6 +202,7 @@ async def run(config: dict) -> dict:
         "order_201_ms": {p: percentile(lat["order_201"], p) for p in (50, 99)},
         "add_ms": {p: percentile(lat["add"], p) for p in (50, 99)},
         "adds": len(lat["add"]),
+        "adds_201": stats.statuses["add"].get(201, 0),
         "requests": sum(len(v) for k, v in lat.items() if k != "order_201"),
         "client_cpu_s": cpu,
     }

@@ -6,7 +6,9 @@ For each payment delay asked for (PAYMENT_DELAY_SECONDS, the mock gateway's simu
 - spread: every client buys a different well-stocked product each round, so orders don't
   contend for rows;
 - hot: every client buys the same single-variant product, whose stock is first set to a few
-  units (200), to exercise the row locks. The database is then checked for oversell.
+  units (200), to exercise the row locks. The database is then checked for oversell;
+- adds: signed-in cart adds alone: each round adds one item of the spread setup's products and
+  removes it again, and places no order.
 
 The clients (bench/orderclient.py, one asyncio process) are shoppers made by
 bench/orderprep.py, each with an address, the approved test card and a JWT. Each round adds
@@ -30,8 +32,9 @@ import psycopg
 from bench import db, quiet, servers
 from bench.db import ROOT, bench_env
 
-SPREAD, HOT = "spread", "hot"
+SPREAD, HOT, ADDS = "spread", "hot", "adds"
 TARGET_ORDERS_PER_S = 100
+TARGET_ADDS_PER_S = 300
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -50,6 +53,11 @@ class OrderRun:
     @property
     def orders_per_s(self) -> float:
         return self.client["placed"] / self.client["seconds"]
+
+    @property
+    def adds_per_s(self) -> float:
+        """Adds answered 201 within the run, per second."""
+        return self.client.get("adds_201", 0) / self.client["seconds"]
 
     def errors(self, kind: str) -> dict[str, int]:
         """Answers other than 2xx, as {"409 insufficient_stock": n}."""
@@ -250,6 +258,7 @@ def drive(
     seconds: float,
     work_dir: Path,
     name: str,
+    mode: str = "orders",
 ) -> dict:
     config = work_dir / f"{name}.json"
     config.write_text(
@@ -261,6 +270,7 @@ def drive(
                 "products": products,
                 "clients": clients,
                 "seconds": seconds,
+                "mode": mode,
             }
         )
     )
@@ -392,6 +402,7 @@ def one_run(
             seconds=args.duration,
             work_dir=work_dir,
             name=f"{name}-{scenario}",
+            mode="adds" if scenario == ADDS else "orders",
         )
     run = OrderRun(
         scenario,
@@ -402,7 +413,10 @@ def one_run(
         hot=hot,
         cpu={**watch.cpu, "client": result["client_cpu_s"] / result["wall"]},
     )
-    run.check = check_hot(hot, since) if hot else check_spread(since)
+    if scenario == ADDS:
+        run.check = {"ok": True, "text": "no orders"}
+    else:
+        run.check = check_hot(hot, since) if hot else check_spread(since)
     print("  " + line(run), flush=True)
     if hot:
         print(f"  {run.check['text']}", flush=True)
@@ -412,7 +426,7 @@ def one_run(
 
 
 def measure(
-    args, work_dir: Path, scenarios: tuple[str, ...] = (SPREAD, HOT)
+    args, work_dir: Path, scenarios: tuple[str, ...] = (SPREAD, HOT, ADDS)
 ) -> tuple[list[OrderRun], dict]:
     clients = args.connections
     users_needed = max(args.users, clients)
@@ -516,12 +530,14 @@ def table(runs: list[OrderRun]) -> str:
         check = (
             run.check["text"].split(" (")[0]
             if run.hot
+            else "–"
+            if run.scenario == ADDS
             else ("ok" if run.check["ok"] else "see below")
         )
         errors = _errors(run.errors("order"))
         if c["socket_errors"]:
             errors += f", {c['socket_errors']} socket"
-        rate = f"{run.orders_per_s:.1f}"
+        rate = "–" if run.scenario == ADDS else f"{run.orders_per_s:.1f}"
         if run.hot and run.check["left"] == 0 and c["last_placed_s"]:
             rate += f" ({c['placed'] / c['last_placed_s']:.1f} until sold out)"
         rows.append(
@@ -594,12 +610,23 @@ def targets(runs: list[OrderRun]) -> list[str]:
     headline = [r for r in runs if r.delay == 0] or runs
     spread = next((r for r in headline if r.scenario == SPREAD), None)
     hots = [r for r in runs if r.scenario == HOT]
+    adds = next((r for r in headline if r.scenario == ADDS), None)
+    out = []
+    if adds is not None:
+        verdict = "met" if adds.adds_per_s >= TARGET_ADDS_PER_S else "not met"
+        out.append(
+            f"- Signed-in cart adds at least {TARGET_ADDS_PER_S}/s: **{verdict}**: "
+            f"{adds.adds_per_s:.1f} adds/s answered 201 (adds setup, {adds.client['clients']} "
+            f"clients, each add followed by the line's removal), add p50 "
+            f"{_ms(adds.client['add_ms']['50'])} ms, p99 {_ms(adds.client['add_ms']['99'])} ms."
+        )
     if spread is None:
-        return []
+        return out
     fast = spread.orders_per_s >= TARGET_ORDERS_PER_S and not spread.errors("order")
     clean = bool(hots) and all(r.check["ok"] for r in hots) and spread.check["ok"]
     verdict = "met" if fast and clean else "not met"
     return [
+        *out,
         f"- Order placement at least {TARGET_ORDERS_PER_S} orders/s with zero oversell: **{verdict}**: "
         f"{spread.orders_per_s:.1f} orders/s without contention (spread, payment delay "
         f"{spread.delay:g} s, {spread.client['clients']} clients); oversell "
@@ -613,7 +640,7 @@ def targets(runs: list[OrderRun]) -> list[str]:
             ""
             if fast
             else ' Where the time goes: "Order placement: where the time goes", below the generated part.'
-        )
+        ),
     ]
 
 
@@ -637,7 +664,9 @@ def section(runs: list[OrderRun], *, command: str, date: str, settings: dict[str
             "of POST /api/orders, all answers; errors: non-201 answers by status and error code, and "
             "socket errors. Each client loops: add one item to its cart, place the order (closed loop), "
             "and, when the order fails, remove the item so the next round starts with an empty cart; an "
-            "add that fails skips the order."
+            "add that fails skips the order. adds: each client adds one item and removes that line "
+            "again (DELETE /api/cart/items/ID), and places no order; cart adds/s counts every add "
+            "answered within the run."
         ),
         "",
         (
