@@ -16,6 +16,7 @@ from catalog.models import Product, ProductVariant
 from catalog.queries import first_picture_url, with_first_picture
 from catalog.stock import InsufficientStock
 from core.errors import APIError
+from core.sql import ForIds
 from loyalty import services as loyalty
 from loyalty.tiers import BY_NAME, tier_for
 
@@ -66,14 +67,18 @@ def _with_loyalty(carts):
     )
 
 
+# A signed-in user's cart, read on every cart request: compiled once.
+_USER_CART = ForIds(lambda: _with_loyalty(Cart.objects.all()), "user_id")
+
+
 def cart_for(*, user=None, session=None, create: bool = True) -> Cart | None:
     """The signed-in user's cart, else the visitor's (a token in their session, which
     survives the session key changing at sign-in); made on first use when ``create``."""
     if user is not None and user.is_authenticated:
-        try:
-            return _with_loyalty(Cart.objects.filter(user=user)).get()
-        except Cart.DoesNotExist:
-            return Cart.objects.get_or_create(user=user)[0] if create else None
+        found = _USER_CART.objects([user.pk])
+        if found:
+            return found[0]
+        return Cart.objects.get_or_create(user=user)[0] if create else None
     if session is None:
         return None
     token = session.get(SESSION_CART_KEY)
@@ -160,13 +165,19 @@ def _check_stock(variant: ProductVariant, quantity: int) -> None:
         raise InsufficientStock(message, available=variant.stock)
 
 
-def _for_sale(product_id: int) -> tuple[Product, list[ProductVariant]]:
-    """The active product and its variants, in one query (each variant joined to it)."""
-    variants = list(
-        ProductVariant.objects.filter(product_id=product_id, product__is_active=True)
+_VARIANTS_FOR_SALE = ForIds(
+    lambda: (
+        ProductVariant.objects.filter(product__is_active=True)
         .select_related("product")
         .order_by("position", "id")
-    )
+    ),
+    "product_id",
+)
+
+
+def _for_sale(product_id: int) -> tuple[Product, list[ProductVariant]]:
+    """The active product and its variants, in one query (each variant joined to it)."""
+    variants = _VARIANTS_FOR_SALE.objects([product_id])
     if not variants:  # no such product for sale, or one without variants
         product = Product.objects.active().filter(pk=product_id).first()
         if product is None:
@@ -338,12 +349,24 @@ class PricedCart:
         return any(line.problem for line in self.lines)
 
 
-def _items(cart: Cart, *, with_images: bool):
-    items = cart.items.select_related("variant__product")
-    if not with_images:
-        return items
-    # The first picture in the same query (subqueries), not all of them in a second one.
-    return with_first_picture(items, "variant__product")
+def _cart_items():
+    return CartItem.objects.select_related("variant__product")
+
+
+# The lines of a cart, compiled once: the cart is read on every add, change and order, and the
+# first picture's subqueries cost more to compile than to run.
+_ITEMS = ForIds(_cart_items, "cart_id")
+# With each line's first picture in the same query (subqueries), not all of them in a second.
+_ITEMS_WITH_PICTURES = ForIds(
+    lambda: with_first_picture(_cart_items(), "variant__product"), "cart_id"
+)
+
+
+def _items(cart: Cart, *, with_images: bool) -> list[CartItem]:
+    items = (_ITEMS_WITH_PICTURES if with_images else _ITEMS).objects([cart.pk])
+    for item in items:
+        item.cart = cart
+    return items
 
 
 def _lines(cart: Cart, *, with_images: bool = False) -> list[CartLine]:

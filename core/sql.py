@@ -1,10 +1,12 @@
 """Statements the ORM can't write in one round trip."""
 
 import json
+from dataclasses import dataclass
 
 from django.db import connection, models
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators
 
 
 def add_returning(
@@ -39,33 +41,57 @@ def add_returning(
 
 
 class ForIds:
-    """A values_list() query narrowed to rows whose ``column`` is one of a list of ids, compiled
-    to SQL once and run for any list with the list as one parameter. For small reads made on
-    every request: compiling a queryset takes longer than running such a query. Rows come
-    through the fields' converters, as the ORM gives them (a Decimal on SQLite too)."""
+    """A query narrowed to rows whose ``column`` is one of a list of ids, compiled to SQL once
+    and run for any list with the list as one parameter. For small reads made on every request,
+    where compiling the queryset (its joins, annotations and subqueries) takes longer than
+    running it. ``rows()`` for a values_list() query: tuples through the fields' converters, as
+    the ORM gives them (a Decimal on SQLite too); ``objects()`` for a model query: instances,
+    select_related() and annotations included, built as the ORM builds them."""
 
     _SENTINEL = object()
 
     def __init__(self, make_queryset, column: str):
         self._make_queryset, self._column = make_queryset, column
-        self._compiled: dict[str, tuple] = {}  # by database vendor
+        self._compiled: dict[str, _Compiled] = {}  # by database vendor
 
     def rows(self, ids: list[int]) -> list[tuple]:
-        if not ids:
-            return []
-        sql, params, at, compiler, converters = self._compiled.get(connection.vendor) or (
-            self._compile()
-        )
-        params = list(params)
-        params[at] = list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
-        return [tuple(row) for row in rows]
+        compiled, rows = self._run(ids)
+        return [tuple(row) for row in rows] if compiled else []
 
-    def _compile(self) -> tuple:
+    def objects(self, ids: list[int]) -> list:
+        compiled, rows = self._run(ids)
+        if not compiled:
+            return []
+        info, db = compiled.compiler.klass_info, connection.alias
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        related = get_related_populators(info, compiled.compiler.select, db)
+        annotations = compiled.compiler.annotation_col_map.items()
+        made = []
+        for row in rows:
+            obj = info["model"].from_db(db, compiled.init_list, row[start:end])
+            for populator in related:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            made.append(obj)
+        return made
+
+    def _run(self, ids: list[int]) -> tuple["_Compiled | None", list]:
+        if not ids:
+            return None, []
+        compiled = self._compiled.get(connection.vendor) or self._compile()
+        params = list(compiled.params)
+        params[compiled.at] = (
+            list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        return compiled, rows
+
+    def _compile(self) -> "_Compiled":
         queryset = self._make_queryset()
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         column = f"{table}.{connection.ops.quote_name(self._column)}"
@@ -78,8 +104,33 @@ class ForIds:
         queryset = queryset.alias(for_ids=narrow).filter(for_ids=True)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        at = next(i for i, param in enumerate(params) if param is self._SENTINEL)
-        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        compiled = (sql, tuple(params), at, compiler, compiler.get_converters(fields))
+        selected = compiler.select
+        if compiler.klass_info:  # a model query: the columns of its own fields
+            start, end = (
+                compiler.klass_info["select_fields"][0],
+                compiler.klass_info["select_fields"][-1] + 1,
+            )
+            init_list = [column[0].target.attname for column in selected[start:end]]
+        else:
+            init_list = []
+        fields = [column[0] for column in selected[: compiler.col_count]]
+        compiled = _Compiled(
+            sql=sql,
+            params=tuple(params),
+            at=next(i for i, param in enumerate(params) if param is self._SENTINEL),
+            compiler=compiler,
+            converters=compiler.get_converters(fields),
+            init_list=init_list,
+        )
         self._compiled[connection.vendor] = compiled
         return compiled
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    at: int  # the position of the ids among the parameters
+    compiler: object
+    converters: dict
+    init_list: list[str]

@@ -1,0 +1,73 @@
+"""core.sql.ForIds: a query compiled once and run for any list of ids gives what the ORM gives
+for the same query (the cart's lines and cards are read with it on every request)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import F
+
+from catalog.models import Product, ProductVariant
+from core.sql import ForIds
+from tests.catalog import builders
+
+pytestmark = pytest.mark.django_db
+
+VARIANTS = ForIds(
+    lambda: (
+        ProductVariant.objects.select_related("product__brand")
+        .annotate(brand_name=F("product__brand__name"))
+        .order_by("-position", "id")
+    ),
+    "product_id",
+)
+PRICES = ForIds(lambda: Product.objects.values_list("id", "price").order_by("id"), "id")
+
+
+@pytest.fixture
+def shoes():
+    return [
+        builders.product(
+            f"Trail Runner {n}",
+            brand_name="Salomon",
+            price=f"{n}9.95",
+            variants=(("Black", "42", 3), ("Blue", "43", 1)),
+        )
+        for n in (1, 2, 3)
+    ]
+
+
+def test_rows_are_the_orms_rows_for_any_ids(shoes):
+    first, _, third = shoes
+    for ids in ([first.pk], [third.pk, first.pk, 10**9]):
+        expected = list(
+            Product.objects.filter(pk__in=ids).values_list("id", "price").order_by("id")
+        )
+        assert PRICES.rows(ids) == expected
+    assert PRICES.rows([first.pk]) == [(first.pk, Decimal("19.95"))]  # a Decimal on SQLite too
+
+
+def test_objects_are_the_orms_with_related_rows_and_annotations(shoes, django_assert_num_queries):
+    ids = [shoes[0].pk, shoes[2].pk]
+    expected = list(
+        ProductVariant.objects.filter(product_id__in=ids)
+        .select_related("product__brand")
+        .order_by("-position", "id")
+    )
+    with django_assert_num_queries(1):
+        found = VARIANTS.objects(ids)
+        seen = [
+            (v.pk, v.sku, v.stock, v.product.name, v.product.brand.name, v.brand_name)
+            for v in found
+        ]
+    assert seen == [
+        (v.pk, v.sku, v.stock, v.product.name, v.product.brand.name, "Salomon") for v in expected
+    ]
+    assert not found[0]._state.adding  # saved rows, as the ORM's: save() updates them
+    found[0].stock = 7
+    found[0].save(update_fields=["stock"])
+    assert ProductVariant.objects.get(pk=found[0].pk).stock == 7
+
+
+def test_no_ids_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert VARIANTS.objects([]) == [] and PRICES.rows([]) == []
