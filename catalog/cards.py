@@ -3,7 +3,8 @@
 Each card is kept in the cache with the versions it was built from, the product's own and the
 catalog's, as the product's detail answer is: a stock or price change retires it at once. A
 page of search results reads its cards and their versions in one round trip and builds only
-those missing, in one query for all of them.
+those missing, from plain rows (products, variants, images: three queries for all of them,
+compiled once per process).
 """
 
 import json
