@@ -30,6 +30,12 @@ def _card_key(product_id: int) -> str:
 
 def cards(product_ids: list[int]) -> dict[int, dict]:
     """The cards of these products that are for sale, by id."""
+    return {pid: json.loads(body) for pid, body in card_bodies(product_ids).items()}
+
+
+def card_bodies(product_ids: list[int]) -> dict[int, bytes]:
+    """The cards of these products that are for sale, by id, as the JSON the API sends: for
+    answers made of cards, which need not parse them to send them."""
     version_keys = {pid: response_cache.product_versions(pid) for pid in product_ids}
     every_version_key = list(dict.fromkeys(k for keys in version_keys.values() for k in keys))
     found = cache.get_many([*map(_card_key, product_ids), *every_version_key])
@@ -55,7 +61,7 @@ def cards(product_ids: list[int]) -> dict[int, dict]:
                 built[_card_key(pid)] = (missing[pid], body)
         if built:
             cache.set_many(built, timeout=answer_cache.TIMEOUT_SECONDS)
-    return {pid: json.loads(shown[pid]) for pid in product_ids if pid in shown}
+    return {pid: shown[pid] for pid in product_ids if pid in shown}
 
 
 _ProductRow = namedtuple(

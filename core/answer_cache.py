@@ -124,7 +124,8 @@ _RENDERER = JSONRenderer()
 
 def json_answer(request, build: Callable[[], object]) -> bytes:
     """The JSON answer to ``request``, a read of a path declared with ``serve_before_views``:
-    the stored one while its versions are current, else ``build()``'s data, rendered and stored.
+    the stored one while its versions are current, else ``build()``'s data (or JSON already
+    rendered, as bytes), rendered and stored.
     What ``build`` raises (a 400, a 404) goes up and nothing is stored."""
     version_keys = _version_keys_of(request.path_info)
     key = request_key(request)
@@ -133,7 +134,9 @@ def json_answer(request, build: Callable[[], object]) -> bytes:
     if found.body is not None:
         return found.body
     versions = read_versions(version_keys, found.found)
-    body = _RENDERER.render(build())
+    body = build()
+    if not isinstance(body, bytes):
+        body = _RENDERER.render(body)
     store(key, versions, body)
     return body
 
