@@ -76,7 +76,17 @@ def parse_args(argv):
         type=float,
         default=5,
         help="warm-up: each path of the cached endpoints once, then this many seconds over all of "
-        "them (default 5; 0: no warm-up); the search misses are never warmed up",
+        "them (default 5; 0: no warm-up); the search misses' runs only ever ask for new URLs, "
+        "but the warm-up sends 64 of each sequence once, so that every worker has built its "
+        "search index before the runs",
+    )
+    p.add_argument(
+        "--cards",
+        choices=("cold", "kept"),
+        default="cold",
+        help="search misses: delete the product cards the app caches before each run, so that "
+        "every run builds them as a shop's first searches do (cold, the default), or keep those "
+        "earlier runs left (kept): the answers are misses either way",
     )
     p.add_argument(
         "--single",
@@ -461,7 +471,17 @@ def main(argv=None) -> None:
                 "load": (
                     f"wrk from its own process, {args.threads} thread, {args.connections} connections, "
                     f"{args.duration:g} s per endpoint after a warm-up over the paths of the cached "
-                    f"endpoints: each path once, then {args.warmup:g} s over all of them"
+                    f"endpoints: each path once, then {args.warmup:g} s over all of them; and "
+                    f"{runs.FRESH_WARMUP} URLs of each search-miss sequence once, so that every "
+                    "worker has built its search index (its first search does) before the runs"
+                ),
+                "product cards": (
+                    "deleted from the cache before each search-miss run (`--cards cold`): a "
+                    "page of results builds the cards it lacks, most of them in a run's first "
+                    "seconds, fewer as the run fills the cache"
+                    if args.cards == "cold"
+                    else "kept from earlier runs (`--cards kept`): a page of results builds "
+                    "only the cards the cache lacks, few once runs have filled it"
                 ),
                 "environment": (
                     f"DEBUG=0, PostgreSQL (`{db.DATABASE}`), {db.REDIS_URL} (cache, channel layer), "

@@ -71,6 +71,16 @@ def claim_cache() -> bool:
     return True
 
 
+def forget_cards() -> int:
+    """Delete the product cards the app keeps in the cache (catalog.cards), so that a run of
+    new searches builds them as a shop's first searches do. Returns how many there were."""
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match="*catalog:card:*", count=5000))
+    for start in range(0, len(keys), 5000):
+        client.delete(*keys[start : start + 5000])
+    return len(keys)
+
+
 def seeded() -> bool:
     """Whether the bench database exists and holds a catalog (then it is reused, not reseeded)."""
     try:

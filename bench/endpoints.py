@@ -16,7 +16,7 @@ class Endpoint:
     name: str
     paths: list[str]
     cache: str = HIT  # "" for the trivial view, which caches nothing
-    fresh: FreshPaths | None = None  # misses: new URLs for every run, never warmed up
+    fresh: FreshPaths | None = None  # misses: new URLs for every run (and the warm-up)
 
     @property
     def shown(self) -> str:

@@ -9,7 +9,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import load, quiet, servers
+from bench import db, load, quiet, servers
 from bench.endpoints import TRIVIAL, Endpoint
 
 SMOKE_PATHS = 20
@@ -52,22 +52,33 @@ def warm_up(
     server: servers.Server, to_measure: list[Endpoint], args, work_dir: Path, extra: list[str]
 ) -> None:
     """Every path of the cached endpoints (and ``extra``) answered once, then all of them for
-    --warmup seconds: their requests are cache hits from then on. Fresh endpoints are left out."""
+    --warmup seconds: their requests are cache hits from then on. Fresh endpoints get a few
+    URLs of their own sequence, each once, so that every worker has made what it makes on its
+    first search (the search index) before any run is measured; the runs never ask for them."""
     everything = [path for e in to_measure if not e.fresh for path in e.paths]
     everything += [path for path in extra if path not in everything]
-    if args.warmup <= 0 or not everything:
+    if args.warmup <= 0:
         return
+    first_searches = []
+    for endpoint in to_measure:
+        if endpoint.fresh:
+            start, paths = endpoint.fresh.take(FRESH_WARMUP)
+            endpoint.fresh.advance(start, len(paths))
+            first_searches += paths
     # The pass from here (wrk can't stop after a number of requests), as many at once as wrk.
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=args.connections) as pool:
-        statuses = list(pool.map(_get, [server.url + path for path in everything]))
+        statuses = list(pool.map(_get, [server.url + p for p in everything + first_searches]))
     failed = sum(1 for status in statuses if status != 200)
     print(
-        f"  warm-up: each of {len(everything)} paths once, {time.perf_counter() - started:.1f} s"
+        f"  warm-up: each of {len(everything) + len(first_searches)} paths once, "
+        f"{time.perf_counter() - started:.1f} s"
         + (f", {failed} not 200" if failed else "")
-        + f"; then {args.warmup:g} s over all",
+        + (f"; then {args.warmup:g} s over all" if everything else ""),
         flush=True,
     )
+    if not everything:
+        return
     load.run(
         server.url,
         everything,
@@ -77,6 +88,10 @@ def warm_up(
         threads=args.threads,
         script_dir=work_dir,
     )
+
+
+# Fresh URLs of each such endpoint in the warm-up's pass: enough to reach every worker.
+FRESH_WARMUP = 64
 
 
 def _fresh_count(results: dict, seconds: float) -> int:
@@ -109,6 +124,8 @@ def measure(
             start, paths = None, endpoint.paths
             if endpoint.fresh:  # new URLs for every attempt
                 start, paths = endpoint.fresh.take(_fresh_count(results, args.duration))
+                if args.cards == "cold":
+                    db.forget_cards()
             with quiet.OtherLoad(server_group) as other:
                 result = load.run(
                     server.url,
