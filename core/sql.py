@@ -1,4 +1,4 @@
-"""Statements the ORM can't write in one round trip."""
+"""Statements the ORM can't write in one round trip, and reads compiled once (ForIds)."""
 
 import json
 from dataclasses import dataclass
@@ -110,10 +110,10 @@ class ForIds:
                 compiler.klass_info["select_fields"][0],
                 compiler.klass_info["select_fields"][-1] + 1,
             )
-            init_list = [column[0].target.attname for column in selected[start:end]]
+            init_list = [select[0].target.attname for select in selected[start:end]]
         else:
             init_list = []
-        fields = [column[0] for column in selected[: compiler.col_count]]
+        fields = [select[0] for select in selected[: compiler.col_count]]
         compiled = _Compiled(
             sql=sql,
             params=tuple(params),
