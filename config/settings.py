@@ -75,15 +75,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous API reads answered from the cache: after the middlewares that dress every
+    # answer (request id, security headers, CSP, CORS), before those a cached answer for a
+    # visitor without a session has no use for (session, CSRF, user, messages).
+    "core.answer_cache.CachedAnswerMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: anonymous API reads answered from the cache, the others still dressing the answer.
-    "core.answer_cache.CachedAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -171,8 +171,10 @@ def _json_response(body: bytes) -> HttpResponse:
 
 class CachedAnswerMiddleware:
     """Answers anonymous JSON reads of the paths declared with ``serve_before_views`` from the
-    cache in one round trip; anything else, and a miss, goes on to the view. Last in
-    MIDDLEWARE, so the others (request id, security headers, CSP, CORS) treat hits as usual."""
+    cache in one round trip; anything else, and a miss, goes on to the view. In MIDDLEWARE
+    after those that dress every answer (request id, security headers, CSP, CORS, framing), so
+    they treat hits as usual, and before session, CSRF, user and messages, which a visitor
+    without a session cookie or token doesn't need for a cached read."""
 
     sync_capable = True
     async_capable = True
