@@ -164,11 +164,9 @@ def stop(server: Server) -> None:
         server.process.wait(timeout=5)
 
 
-def rss_kib(server: Server) -> dict[int, int]:
-    """Resident memory of the server's processes, by pid, from /proc: its workers (the
-    processes whose parent is the one the bench started), or the process itself if it has none."""
-    master = server.process.pid
-    children = []
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    found = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -176,10 +174,17 @@ def rss_kib(server: Server) -> dict[int, int]:
             stat = Path(f"/proc/{entry.name}/stat").read_text()
         except OSError:
             continue  # it exited meanwhile
-        if int(stat[stat.rindex(")") + 2 :].split()[1]) == master:  # field 4, the parent
-            children.append(int(entry.name))
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:  # field 4, the parent
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def rss_kib(server: Server) -> dict[int, int]:
+    """Resident memory of the server's processes, by pid, from /proc: its workers (the
+    processes whose parent is the one the bench started), or the process itself if it has none."""
+    master = server.process.pid
     found = {}
-    for pid in sorted(children) or [master]:
+    for pid in children(master) or [master]:
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:

@@ -234,19 +234,6 @@ def settle(pids: list[int], *, below: float = 0.03, timeout: float = 60) -> floa
             return share
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(f"/proc/{entry.name}/stat").read_text()
-            except OSError:
-                continue  # it exited meanwhile
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:  # field 4, the parent
-                found.append(int(entry.name))
-    return sorted(found)
-
-
 def established(port: int) -> int:
     """Open TCP connections accepted on this local port (/proc/net/tcp: state 01)."""
     suffix = f":{port:04X}"
@@ -357,7 +344,7 @@ def serve(layout: str, *, args, env: dict, work_dir: Path, name: str, open_files
         started.stop()
         raise
     started.port = started.nginx.port
-    started.nginx_workers = children(started.nginx.process.pid)
+    started.nginx_workers = servers.children(started.nginx.process.pid)
     return started
 
 
