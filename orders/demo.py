@@ -33,6 +33,7 @@ from orders.models import Order, OrderItem, Refund, Return, ReturnItem, StatusCh
 
 DAYS = 120
 ORDERS_A_DAY = (4.0, 16.0)  # on a weekday, four months ago and now
+PAYMENT_SECONDS = (5, 40)  # from placing an order to its payment's approval
 WEEKEND = 1.3  # more orders on Saturdays and Sundays
 SALE_DAYS_AGO = (44, 43, 42)  # a sale weekend: twice the orders
 CUSTOMERS = 400
@@ -160,7 +161,7 @@ class _History:
 
     def placed_times(self) -> list[datetime]:
         """When each order was placed, in order: more as the weeks go by, on weekends and in
-        the sale; none after now."""
+        the sale; none so recent that its payment would come after now."""
         rng, today = self.rng, timezone.localdate(self.now)
         low, high = ORDERS_A_DAY
         times = []
@@ -173,7 +174,7 @@ class _History:
             for _ in range(max(0, round(rng.gauss(rate, rate**0.5)))):
                 hour = rng.choices(range(24), HOURS)[0]
                 placed = midnight + timedelta(hours=hour, seconds=rng.randint(0, 3599))
-                if placed < self.now:
+                if placed + timedelta(seconds=PAYMENT_SECONDS[1]) < self.now:
                     times.append(placed)
         return sorted(times)
 
@@ -209,7 +210,7 @@ class _History:
         totals = pricing.compute(lines)  # the one place money is computed
         earned = loyalty_rules.points_earned(merchandise=totals.merchandise)
 
-        paid = placed + timedelta(seconds=rng.randint(5, 40))
+        paid = placed + timedelta(seconds=rng.randint(*PAYMENT_SECONDS))
         steps = [(Status.PAID, "Payment approved", paid)]
         delivered = paid + timedelta(days=rng.randint(2, 6), hours=rng.randint(1, 9))
         cancelled = None

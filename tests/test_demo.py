@@ -123,3 +123,20 @@ def test_a_catalog_loaded_by_copy_is_searched_listed_and_sold(
     # The id sequences were moved past the loaded rows: the shop's own inserts still work.
     added = builders.product("Added After The Load", variants=[("Red", "M", 3)])
     assert added.pk > product.pk and added.stock == 3
+
+
+def test_an_order_placed_moments_ago_is_not_drawn_before_its_payment():
+    """seed_demo run seconds after a drawn order time must not draw that order: its payment
+    would come after now (seed_demo failed with an IndexError when it did)."""
+    import random
+
+    from orders.demo import PAYMENT_SECONDS, _History
+
+    later = timezone.now().replace(hour=23, minute=59)
+    drawn = _History(random.Random(3), later, None, []).placed_times()
+    today = [t for t in drawn if timezone.localdate(t) == timezone.localdate(later)]
+    moment_ago = today[0] + timedelta(seconds=PAYMENT_SECONDS[1] // 2)
+    # Drawn again from the same seed, "now" a few seconds after one of the day's orders.
+    again = _History(random.Random(3), moment_ago, None, []).placed_times()
+    assert today[0] not in again
+    assert all(t + timedelta(seconds=PAYMENT_SECONDS[1]) < moment_ago for t in again)
