@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cart import services
@@ -17,6 +16,7 @@ from cart.serializers import (
     QuantitySerializer,
     TotalsSerializer,
 )
+from core.throttling import ScopedWindowThrottle
 from core.web import validated
 from loyalty.serializers import CodeSerializer, PointsSerializer
 
@@ -37,7 +37,7 @@ class CartAPIView(APIView):
     """Signed in (JWT or session) or not: a visitor's cart lives in their session."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedWindowThrottle]
     throttle_scope = "cart"
 
 
@@ -59,8 +59,9 @@ class CartItemView(CartAPIView):
     @extend_schema(request=QuantitySerializer, responses=CartSerializer)
     def put(self, request, item_id: int):
         quantity = validated(QuantitySerializer, request)["quantity"]
-        services.set_quantity(cart=current_cart(request), item_id=int(item_id), quantity=quantity)
-        return cart_response(request)
+        cart = current_cart(request)
+        services.set_quantity(cart=cart, item_id=int(item_id), quantity=quantity)
+        return cart_response(request, cart=cart)
 
     # PATCH takes the same whole body as PUT: not a partial update, whatever the generator assumes.
     @extend_schema(
@@ -80,8 +81,9 @@ class CartItemView(CartAPIView):
 
     @extend_schema(responses={200: CartSerializer})
     def delete(self, request, item_id: int):
-        services.remove_item(cart=current_cart(request), item_id=int(item_id))
-        return cart_response(request)
+        cart = current_cart(request)
+        services.remove_item(cart=cart, item_id=int(item_id))
+        return cart_response(request, cart=cart)
 
 
 class CartTotalView(CartAPIView):
@@ -107,7 +109,7 @@ def totals_response(request) -> Response:
 
 class ApplyCouponView(APIView):
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedWindowThrottle]
     throttle_scope = "cart"
 
     @extend_schema(request=CodeSerializer, responses=TotalsSerializer)
@@ -124,7 +126,7 @@ class ApplyCouponView(APIView):
 
 class RedeemPointsView(APIView):
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedWindowThrottle]
     throttle_scope = "cart"
 
     @extend_schema(request=PointsSerializer, responses=TotalsSerializer)

@@ -11,7 +11,7 @@ API.md's rules, in order, each amount rounded half up to the cent:
 7. total = merchandise + tax + shipping
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from loyalty.rules import POINTS_PER_DOLLAR
@@ -67,9 +67,9 @@ class Totals:
 
     def as_dict(self) -> dict:
         """Money as two-place strings, as the API sends it."""
+        values = ((field.name, getattr(self, field.name)) for field in fields(self))
         return {
-            key: (f"{value:.2f}" if isinstance(value, Decimal) else value)
-            for key, value in asdict(self).items()
+            key: (f"{value:.2f}" if isinstance(value, Decimal) else value) for key, value in values
         }
 
 

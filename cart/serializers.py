@@ -1,6 +1,10 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from cart.models import MAX_QUANTITY
+
+_CENT = Decimal("0.01")
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -44,6 +48,8 @@ class CartItemSerializer(serializers.Serializer):
 
 
 class CartSerializer(serializers.Serializer):
+    """The priced cart (cart.services.PricedCart), answered by every cart request."""
+
     id = serializers.IntegerField(source="cart.id", allow_null=True)
     items = CartItemSerializer(many=True, source="lines")
     item_count = serializers.IntegerField()
@@ -62,6 +68,51 @@ class CartSerializer(serializers.Serializer):
 
     def get_totals(self, priced) -> TotalsSerializer:
         return priced.totals.as_dict()
+
+    def to_representation(self, priced) -> dict:
+        return cart_body(priced)
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount.quantize(_CENT):f}"
+
+
+def cart_body(priced) -> dict:
+    """The priced cart as CartSerializer declares it, written out rather than left to DRF's
+    fields: every add, change and removal answers with it, and DRF's fields (copied per
+    serializer, then read one by one) cost more than the cart's queries.
+    tests/cart/test_cart_body.py holds the two to the same output."""
+    cart = priced.cart
+    problem = priced.coupon_problem
+    return {
+        "id": cart.id,
+        "items": [
+            {
+                "id": line.item.id,
+                "product_id": line.item.variant.product_id,
+                "variant_id": line.item.variant_id,
+                "sku": line.item.variant.sku,
+                "product_name": line.item.variant.product.name,
+                "product_image": line.image_url,
+                "color": line.item.variant.color,
+                "size": line.item.variant.size,
+                "quantity": line.item.quantity,
+                "price": _money(line.unit_price),
+                "subtotal": _money(line.subtotal),
+                "problem": line.problem,
+                "available": line.available,
+            }
+            for line in priced.lines
+        ],
+        "item_count": priced.item_count,
+        "coupon_code": cart.coupon.code if cart.coupon_id else None,
+        "coupon_problem": (
+            {"code": problem.code, "message": str(problem.detail)} if problem else None
+        ),
+        "points_redeemed": priced.totals.points_used,
+        "points_problem": priced.points_problem,
+        "totals": priced.totals.as_dict(),
+    }
 
 
 class AddItemSerializer(serializers.Serializer):

@@ -123,6 +123,18 @@ def _touch(cart: Cart) -> None:
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
 
 
+# Abandoned carts are told by updated_at, in days (delete_abandoned_carts): an add marks its
+# cart as used at most this often, not with a write of its own every time.
+MARK_USED_EVERY = timedelta(hours=1)
+
+
+def _mark_used(cart: Cart) -> None:
+    now = timezone.now()
+    if cart.updated_at is None or now - cart.updated_at >= MARK_USED_EVERY:
+        Cart.objects.filter(pk=cart.pk).update(updated_at=now)
+        cart.updated_at = now
+
+
 # Items
 
 
@@ -189,27 +201,37 @@ def _for_sale(product_id: int) -> tuple[Product, list[ProductVariant]]:
     return product, variants
 
 
-@transaction.atomic
 def add_item(
     *, cart: Cart, product_id: int, quantity: int, color: str = "", size: str = ""
 ) -> CartItem:
+    """Add ``quantity`` of the product's variant in ``color`` and ``size`` to the cart: its line
+    raised, or a new one, never past MAX_QUANTITY or the stock. One statement changes the cart,
+    so concurrent adds (two tabs, the chat agent beside the page) all count, and none needs a
+    transaction of its own."""
     _check_quantity(quantity)
     product, variants = _for_sale(product_id)
     variant = _variant_for(
         product, variants, color=(color or "").strip(), size=(size or "").strip()
     )
-    _touch(cart)
-    item = _add_to_line(cart, variant, quantity)
-    if item is None:
-        raise ValidationError({"quantity": [f"At most {MAX_QUANTITY} of one item per order."]})
-    _check_stock(variant, item.quantity)  # raising undoes the line's change, with the transaction
+    _check_stock(variant, quantity)
+    _mark_used(cart)
+    item = _add_to_line(cart, variant, quantity, at_most=min(MAX_QUANTITY, variant.stock))
+    if item is None:  # the line holds too many already: say which limit it meets
+        total = quantity + (
+            cart.items.filter(variant=variant).values_list("quantity", flat=True).first() or 0
+        )
+        if total > MAX_QUANTITY:
+            raise ValidationError({"quantity": [f"At most {MAX_QUANTITY} of one item per order."]})
+        _check_stock(variant, total)
     return item
 
 
-def _add_to_line(cart: Cart, variant: ProductVariant, quantity: int) -> CartItem | None:
+def _add_to_line(
+    cart: Cart, variant: ProductVariant, quantity: int, *, at_most: int
+) -> CartItem | None:
     """Raise the cart's line of ``variant`` by ``quantity``, or make it, in one statement (an
-    upsert, where the ORM would read the line first); None, changing nothing, when the line
-    would pass MAX_QUANTITY."""
+    upsert, where the ORM would read the line first, and the line's row locked while it is
+    raised); None, changing nothing, when the line would pass ``at_most``."""
     table = connection.ops.quote_name(CartItem._meta.db_table)
     added_at = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
@@ -218,7 +240,7 @@ def _add_to_line(cart: Cart, variant: ProductVariant, quantity: int) -> CartItem
             "VALUES (%s, %s, %s, %s) ON CONFLICT (cart_id, variant_id) DO UPDATE "
             f"SET quantity = {table}.quantity + excluded.quantity "
             f"WHERE {table}.quantity + excluded.quantity <= %s RETURNING id, quantity",
-            [cart.pk, variant.pk, quantity, added_at, MAX_QUANTITY],
+            [cart.pk, variant.pk, quantity, added_at, at_most],
         )
         row = cursor.fetchone()
     if row is None:
@@ -240,8 +262,10 @@ def set_quantity(*, cart: Cart, item_id: int, quantity: int) -> CartItem | None:
     _check_quantity(quantity)
     if quantity > item.quantity:  # lowering a quantity is always allowed
         _check_stock(item.variant, quantity)
+    # Filtered, not item.save(): a removal (which takes no lock) may have come first.
+    if not cart.items.filter(pk=item_id).update(quantity=quantity):
+        raise CartItemNotFound()
     item.quantity = quantity
-    item.save(update_fields=["quantity"])
     return item
 
 
@@ -250,7 +274,10 @@ def change_quantity(*, cart: Cart, item_id: int, add: int = 0, times: int = 1) -
     """A line's quantity multiplied by ``times`` and raised by ``add`` ("double it", "two
     more"), read and set under the cart's lock."""
     _lock(cart)
-    current = cart.items.filter(pk=item_id).values_list("quantity", flat=True).first()
+    # The line's row locked too: an add (which takes no cart lock) waits, and counts.
+    current = (
+        cart.items.select_for_update().filter(pk=item_id).values_list("quantity", flat=True).first()
+    )
     if current is None:
         raise CartItemNotFound()
     return set_quantity(cart=cart, item_id=item_id, quantity=current * times + add)
@@ -283,11 +310,16 @@ def clear(*, cart: Cart) -> int:
     return removed
 
 
-@transaction.atomic
 def remove_item(*, cart: Cart, item_id: int) -> None:
-    _lock(cart)
-    if not cart.items.filter(pk=item_id).delete()[0]:
+    """Take a line out of the cart: one DELETE, which needs no lock of the cart's (a change of
+    the same line that comes second finds it gone)."""
+    if not 0 < item_id < 2**63:  # no such row; the database would refuse the number
         raise CartItemNotFound()
+    table = connection.ops.quote_name(CartItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s AND cart_id = %s", [item_id, cart.pk])
+        if not cursor.rowcount:
+            raise CartItemNotFound()
 
 
 # Coupons and points

@@ -38,6 +38,17 @@ for i, key in ipairs(KEYS) do
     end
 end
 """
+# KEYS[1]: a counter; ARGV[1]: its window in seconds. Count one hit, opening the window (the
+# counter's expiry) at the first; answer the count and the seconds the window has left.
+_COUNT_IN_WINDOW = """
+local count = redis.call('INCR', KEYS[1])
+local left = redis.call('TTL', KEYS[1])
+if left < 0 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+    left = tonumber(ARGV[1])
+end
+return {count, left}
+"""
 
 
 class CacheUnavailable(Exception):
@@ -160,6 +171,19 @@ class FailSoftRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None):
         return self._try("incr", _unavailable, key, delta, version)
+
+    def count_in_window(self, key, window_seconds: int, version=None) -> tuple[int, int]:
+        """One more hit on the counter ``key``, whose window opens at its first hit and lasts
+        ``window_seconds``: the count so far and the seconds left, in one round trip."""
+
+        def count():
+            full_key = self.make_and_validate_key(key, version=version)
+            hits, left = self._script("count_in_window", _COUNT_IN_WINDOW)(
+                [full_key], [window_seconds]
+            )
+            return int(hits), int(left)
+
+        return self._guarded("count_in_window", _unavailable, count)
 
 
 def add_many(cache, data: dict, timeout=None) -> dict:

@@ -4,6 +4,7 @@ cache of the embedded default."""
 
 from django.core.cache import cache, caches
 
+from core import ratelimit
 from core.cache import FailSoftRedisCache, add_many
 from tests.conftest import full_mode_only
 
@@ -44,3 +45,26 @@ def test_with_redis_down_add_many_reads_nothing_and_set_many_drops_the_writes(se
     down = caches["default"]
     assert add_many(down, {"version:a": 1}) == {}
     assert down.set_many({"card:1": 1}) == ["card:1"]
+
+
+@full_mode_only
+def test_on_redis_a_window_counter_counts_each_hit_and_opens_its_window_at_the_first():
+    redis_cache = caches["default"]
+    assert [redis_cache.count_in_window("hits", 60)[0] for _ in range(3)] == [1, 2, 3]
+    client = redis_cache._cache.get_client(write=True)
+    assert 55 < client.ttl(cache.make_key("hits")) <= 60
+    assert 55 < redis_cache.count_in_window("hits", 60)[1] <= 60
+
+
+def test_rate_limits_still_refuse_while_redis_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    rate = ratelimit.RateLimit("test-down", limit=2, window_seconds=60)
+    verdicts = [ratelimit.hit(rate, "ann") for _ in range(3)]
+    assert [verdict.allowed for verdict in verdicts] == [True, True, False]
+    assert 0 < verdicts[-1].retry_after <= 60

@@ -14,6 +14,7 @@ from accounts import services as accounts
 from accounts.tokens import issue_token_pair
 from cart import services as cart_services
 from cart.models import CartItem
+from catalog import stock
 from config.asgi import application
 from loyalty.models import PointsEntry
 from orders import placing
@@ -36,25 +37,34 @@ def socks(db):
     return builders.product("Wool Socks", price="12.50", variants=[("", "", 100)])
 
 
-def test_a_connection_lost_after_a_write_leaves_nothing_half_written(user_api, socks, monkeypatch):
-    add_to_line = cart_services._add_to_line  # where adding writes the cart's line
+def test_a_connection_lost_after_a_write_leaves_nothing_half_written(
+    user, user_api, socks, monkeypatch
+):
+    address = accounts.add_address(
+        user=user, street="1 Main St", city="X", zip_code="1", country="US"
+    )
+    card = accounts.add_payment_method(
+        user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
+    )
+    user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json")
+    reserve = stock.reserve  # where placing an order takes the stock, after writing the order
 
-    def add_then_lose_the_connection(*args):
-        add_to_line(*args)
+    def reserve_then_lose_the_connection(items):
+        reserve(items)
         raise CONNECTION_LOST
 
-    monkeypatch.setattr(cart_services, "_add_to_line", add_then_lose_the_connection)
-    assert_unavailable(
-        user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json")
-    )
-    assert not CartItem.objects.exists()
+    monkeypatch.setattr(stock, "reserve", reserve_then_lose_the_connection)
+    body = {"address_id": address.pk, "payment_method_id": card.pk}
+    assert_unavailable(user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1"))
+    assert not Order.objects.exists()
+    socks.refresh_from_db()
+    assert socks.stock == 100 and socks.variants.get().stock == 100
+    assert list(CartItem.objects.values_list("quantity", flat=True)) == [2]
     monkeypatch.undo()
-    assert (
-        user_api.post(
-            "/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json"
-        ).status_code
-        == 201
-    )
+    placed = user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert placed.status_code == 201, placed.content
+    socks.refresh_from_db()
+    assert socks.stock == 98
 
 
 def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(
