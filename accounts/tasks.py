@@ -4,7 +4,12 @@ from accounts import services
 from core.jobs import TRANSIENT, daily, job
 
 
-@shared_task(name="accounts.send_password_reset", autoretry_for=TRANSIENT, retry_backoff=True)
+@shared_task(
+    name="accounts.send_password_reset",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    ignore_result=True,  # see mail.tasks.deliver
+)
 def send_password_reset(email: str) -> None:
     # The result is not returned: a task result must not tell whether the address has an account.
     services.send_password_reset_mail(email=email)

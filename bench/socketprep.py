@@ -88,6 +88,7 @@ def trigger() -> None:
                     location_id=found.location_id,
                     location=found.location.name,
                     new_quantity=quantity,
+                    added=0,
                     variant_stock=found.variant.stock,
                     product_stock=found.variant.product.stock,
                     at=timezone.now(),

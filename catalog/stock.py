@@ -47,6 +47,7 @@ class StockChange:
     location_id: int
     location: str
     new_quantity: int  # at this location
+    added: int  # units, at this location: negative when taken
     variant_stock: int
     product_stock: int
     at: datetime
@@ -243,6 +244,7 @@ def _move(allocations: list[Allocation], *, sign: int, levels: dict) -> list[Sto
             location_id=level.location_id,
             location=level.location.name,
             new_quantity=level.quantity,
+            added=sign * allocation.quantity,
             variant_stock=variant_totals[variant.pk],
             product_stock=product_totals[variant.product_id],
             at=now,

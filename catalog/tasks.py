@@ -24,6 +24,7 @@ def low_stock_alerts() -> dict:
     max_retries=5,
     acks_late=True,
     reject_on_worker_lost=True,
+    ignore_result=True,  # the image row holds the renditions; see mail.tasks.deliver
 )
 def make_photo_renditions(image_id: int) -> dict | None:
     return photos.make_renditions(image_id)

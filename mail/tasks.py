@@ -13,6 +13,9 @@ from mail import services
     max_retries=None,
     acks_late=True,
     reject_on_worker_lost=True,
+    # Nobody waits for the outcome (the row holds it): with a result, each call from a request
+    # would also subscribe to the result's channel in Redis, and the worker store it.
+    ignore_result=True,
 )
 def deliver(self, key: str) -> str:
     """Send one queued mail; when the mail server fails, try again later with a growing wait

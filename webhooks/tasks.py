@@ -10,6 +10,7 @@ RELIABLE = dict(
     max_retries=5,
     acks_late=True,
     reject_on_worker_lost=True,
+    ignore_result=True,  # the Delivery row holds the outcome; see mail.tasks.deliver
 )
 
 

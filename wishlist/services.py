@@ -109,10 +109,11 @@ def request_notification(
 
 
 def on_stock_changed(sender, *, change: StockChange, **kwargs) -> None:
-    """catalog.stock's stock_changed receiver, after the change committed. A change that leaves
-    the variant sold out costs nothing; one that nobody waits for, one indexed query. Never
-    raises: the change it follows is done, and other receivers come after it."""
-    if change.variant_stock <= 0:
+    """catalog.stock's stock_changed receiver, after the change committed. A change that takes
+    stock (an order) or leaves the variant sold out costs nothing: it brings nothing back; one
+    that nobody waits for, one indexed query. Never raises: the change it follows is done, and
+    other receivers come after it."""
+    if change.added <= 0 or change.variant_stock <= 0:
         return
     try:
         notify_waiting(product_id=change.product_id, variant_id=change.variant_id)

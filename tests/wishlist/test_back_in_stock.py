@@ -272,12 +272,16 @@ def test_the_mail_names_the_variant_its_price_and_links_to_it(
 # Cost
 
 
-def test_a_change_nobody_waits_for_costs_one_query_and_a_sell_out_none(
+def test_a_restock_nobody_waits_for_costs_one_query_and_a_sale_or_a_sell_out_none(
     runner, warehouse, committed, django_assert_num_queries
 ):
     change = committed(lambda: set_level(runner, 7, warehouse, color="Blue"))
     with django_assert_num_queries(1):
         services.on_stock_changed(sender=StockChange, change=change)
+    taken = committed(lambda: set_level(runner, 5, warehouse, color="Blue"))
+    assert taken.added == -2 and taken.variant_stock > 0
+    with django_assert_num_queries(0):
+        services.on_stock_changed(sender=StockChange, change=taken)
     sold_out = committed(lambda: set_level(runner, 0, warehouse, color="Blue"))
     with django_assert_num_queries(0):
         services.on_stock_changed(sender=StockChange, change=sold_out)
