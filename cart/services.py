@@ -529,15 +529,18 @@ def lock_for_checkout(*, user_id: int, to_order: bool = False) -> Cart | None:
 
     ``to_order``: read with it, not locked, what pricing it and writing its order need of the
     owner: their loyalty points (_with_loyalty) and names (owner_full_name, owner_username)."""
-    carts = Cart.objects.select_for_update(of=("self",)).filter(user=user_id)
-    if to_order:
-        carts = _with_loyalty(carts).annotate(
-            owner_full_name=F("user__full_name"), owner_username=F("user__username")
-        )
-    try:
-        return carts.get()
-    except Cart.DoesNotExist:
-        return None
+    found = (_CART_TO_ORDER if to_order else _CART_LOCKED).objects([user_id])
+    return found[0] if found else None
+
+
+# Read twice by every order placed: compiled once.
+_CART_LOCKED = ForIds(lambda: Cart.objects.select_for_update(of=("self",)), "user_id")
+_CART_TO_ORDER = ForIds(
+    lambda: _with_loyalty(Cart.objects.select_for_update(of=("self",))).annotate(
+        owner_full_name=F("user__full_name"), owner_username=F("user__username")
+    ),
+    "user_id",
+)
 
 
 def clear_ordered(*, cart: Cart | None, variant_ids: Iterable[int]) -> None:

@@ -1,9 +1,12 @@
 """The cart API: add (merging), update, remove, totals, checkout; options, limits and stock."""
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
+from django.utils import timezone
 
+from cart import services
+from cart.models import Cart
 from catalog import stock
 from catalog.models import Product, ProductImage
 from tests.catalog import builders
@@ -233,3 +236,13 @@ def test_each_line_shows_its_products_first_image(user_api, goods):
     add(user_api, goods["tee"], color="White")
     images = [line["product_image"] for line in user_api.get("/api/cart").json()["items"]]
     assert images == ["/media/bottle-front.jpg", None]
+
+
+def test_adding_to_a_cart_untouched_for_days_marks_it_as_used(api, goods):
+    add(api, goods["bottle"])  # a visitor's cart: the clean-up deletes it once left for days
+    long_ago = timezone.now() - timedelta(days=10)
+    Cart.objects.update(updated_at=long_ago)
+    add(api, goods["tee"], color="White")
+    assert Cart.objects.get().updated_at > timezone.now() - timedelta(minutes=1)
+    services.delete_abandoned_carts(empty_days=1, anonymous_days=1)
+    assert api.get("/api/cart").json()["item_count"] == 2
