@@ -134,6 +134,11 @@ if USING_POSTGRES and env.bool("DB_POOL", default=True):
         "timeout": 10,
     }
 
+if USING_POSTGRES:
+    # core.sql's compiled reads bind on the server: psycopg prepares each once it has run this
+    # many times on a connection. Django's own cursors bind on the client and never prepare.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -84,7 +84,7 @@ class ForIds:
         params[compiled.at] = (
             list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
         )
-        with connection.cursor() as cursor:
+        with _preparing_cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:
@@ -124,6 +124,24 @@ class ForIds:
         )
         self._compiled[connection.vendor] = compiled
         return compiled
+
+
+def _preparing_cursor():
+    """On PostgreSQL, a cursor that binds its parameters on the server, so that psycopg prepares
+    a statement once it has run a few times on a connection (prepare_threshold) and PostgreSQL
+    stops planning it anew each time: for ForIds' reads, which are the same SQL every time and
+    whose joins and subqueries take longer to plan than to run. Django's cursors bind on the
+    client, which the ORM's SQL at large needs (#20516); this one is for SQL known to bind.
+    Wrapped as Django wraps its own: logged, counted, execute wrappers and errors as usual."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    cursor = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,16 @@ class Order(models.Model):
                 name="orders_one_order_per_idempotency_key",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="orders_user_newest")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="orders_user_newest"),
+            # Placing an order asks whether the user has one still being paid for: by user, not
+            # by status, whose index holds every order once paid (each passes through pending).
+            models.Index(
+                fields=["user"],
+                condition=Q(status="pending_payment"),
+                name="orders_user_paying",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number or f"Order {self.pk} ({self.get_status_display()})"

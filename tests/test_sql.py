@@ -4,11 +4,13 @@ for the same query (the cart's lines and cards are read with it on every request
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import F
 
 from catalog.models import Product, ProductVariant
 from core.sql import ForIds
 from tests.catalog import builders
+from tests.conftest import full_mode_only
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,17 @@ def test_objects_are_the_orms_with_related_rows_and_annotations(shoes, django_as
 def test_no_ids_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert VARIANTS.objects([]) == [] and PRICES.rows([]) == []
+
+
+@full_mode_only
+def test_on_postgresql_a_read_run_a_few_times_is_prepared_and_still_counted(
+    shoes, django_assert_num_queries
+):
+    for _ in range(6):
+        assert [row[0] for row in PRICES.rows([shoes[0].pk])] == [shoes[0].pk]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('"catalog_product"."price"' in statement for statement in prepared), prepared
+    with django_assert_num_queries(1):
+        assert PRICES.rows([shoes[1].pk]) == [(shoes[1].pk, Decimal("29.95"))]
