@@ -47,10 +47,11 @@ class Router(routers.DefaultRouter):
         self.trailing_slash = "/?"
 
 
+# The catalog first: its reads are the ones most asked for, and Django tries the patterns in order.
 APP_APIS = (
+    catalog_api,
     accounts_api,
     mail_api,
-    catalog_api,
     cart_api,
     loyalty_api,
     orders_api,
@@ -93,7 +94,8 @@ urlpatterns = [
         ),
         name="redoc",
     ),
-    *(re_path(r"^", include(app_api.urlpatterns)) for app_api in APP_APIS),
+    # The router's before the apps' own: no path matches both, and it holds the catalog's reads.
     *router.urls,
+    *(re_path(r"^", include(app_api.urlpatterns)) for app_api in APP_APIS),
     re_path(r"^(?P<rest>.+)$", unknown_endpoint),
 ]

@@ -84,6 +84,11 @@ class FailSoftRedisCache(RedisCache):
         self._down_until = 0.0
         self._scripts = {}
 
+    def validate_key(self, key):
+        """Nothing to check: memcached's limits on keys (length, characters), which Django warns
+        about for every key of every call, are not Redis's, and the check is a loop over each
+        key's characters (a page of search results reads 20 cards)."""
+
     def _try(self, operation: str, fallback, *args, **kwargs):
         parent = super()
         return self._guarded(
