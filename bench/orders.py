@@ -639,7 +639,7 @@ def targets(runs: list[OrderRun]) -> list[str]:
         + (
             ""
             if fast
-            else ' Where the time goes: "Order placement: where the time goes", below the generated part.'
+            else ' Where the time goes: "Orders" and "Cart adds" under "Figures against the targets", below the generated part.'
         ),
     ]
 
