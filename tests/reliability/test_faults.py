@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import OperationalError
 from django.utils import timezone
+from rest_framework.throttling import ScopedRateThrottle
 
 from accounts import services as accounts
 from accounts.tokens import issue_token_pair
@@ -16,6 +17,7 @@ from cart import services as cart_services
 from cart.models import CartItem
 from catalog import stock
 from config.asgi import application
+from core import ratelimit
 from loyalty.models import PointsEntry
 from orders import placing
 from orders.models import Order
@@ -107,6 +109,7 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 @pytest.fixture
 def redis_down(settings):
+    ratelimit._PROCESS_COUNTS.clear()  # what earlier tests counted while Redis was down
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.FailSoftRedisCache",
@@ -144,6 +147,15 @@ def test_with_redis_down_sign_in_is_still_limited(redis_down, api, user):
         "/api/auth/signin", {"email": user.email, "password": "wrong"}, format="json"
     )
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_with_redis_down_the_cart_is_still_throttled(redis_down, monkeypatch, user_api, socks):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "cart", "3/min")
+    for _ in range(3):
+        assert user_api.get("/api/cart").status_code == 200
+    refused = user_api.post("/api/cart/items", {"product_id": socks.pk}, format="json")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60
 
 
 @pytest.mark.django_db(transaction=True)
