@@ -33,6 +33,11 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def money_text(amount: Decimal) -> str:
+    """An amount as the API writes it: two places ("12.50")."""
+    return f"{amount:.2f}"
+
+
 def line_total(unit_price: Decimal, quantity: int) -> Decimal:
     """One line of a cart or an order: unit price x quantity, to the cent."""
     return cents(unit_price * quantity)
@@ -69,7 +74,8 @@ class Totals:
         """Money as two-place strings, as the API sends it."""
         values = ((field.name, getattr(self, field.name)) for field in fields(self))
         return {
-            key: (f"{value:.2f}" if isinstance(value, Decimal) else value) for key, value in values
+            key: (money_text(value) if isinstance(value, Decimal) else value)
+            for key, value in values
         }
 
 

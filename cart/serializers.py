@@ -1,10 +1,7 @@
-from decimal import Decimal
-
 from rest_framework import serializers
 
 from cart.models import MAX_QUANTITY
-
-_CENT = Decimal("0.01")
+from cart.pricing import money_text
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -73,10 +70,6 @@ class CartSerializer(serializers.Serializer):
         return cart_body(priced)
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount.quantize(_CENT):f}"
-
-
 def cart_body(priced) -> dict:
     """The priced cart as CartSerializer declares it, written out rather than left to DRF's
     fields: every add, change and removal answers with it, and DRF's fields (copied per
@@ -97,8 +90,8 @@ def cart_body(priced) -> dict:
                 "color": line.item.variant.color,
                 "size": line.item.variant.size,
                 "quantity": line.item.quantity,
-                "price": _money(line.unit_price),
-                "subtotal": _money(line.subtotal),
+                "price": money_text(line.unit_price),
+                "subtotal": money_text(line.subtotal),
                 "problem": line.problem,
                 "available": line.available,
             }

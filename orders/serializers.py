@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from cart.pricing import money_text
 from cart.serializers import TotalsSerializer
 from orders.models import Order, Return
 
@@ -64,9 +65,7 @@ class OrderSerializer(serializers.Serializer):
         return order_body(order)
 
 
-# One of each kind of field, for their formatting only: money to two places, dates and times
-# as the API writes them (ISO 8601, UTC as Z).
-_MONEY = serializers.DecimalField(max_digits=10, decimal_places=2)
+# Dates and times as the API writes them (ISO 8601, UTC as Z): the fields, for their formatting.
 _MOMENT = serializers.DateTimeField()
 _DAY = serializers.DateField()
 
@@ -90,13 +89,13 @@ def order_body(order: Order) -> dict:
                 "color": item.color,
                 "size": item.size,
                 "quantity": item.quantity,
-                "price": _MONEY.to_representation(item.price),
-                "subtotal": _MONEY.to_representation(item.subtotal),
+                "price": money_text(item.price),
+                "subtotal": money_text(item.subtotal),
             }
             for item in order.items.all()
         ],
         "totals": {
-            key: str(value) if isinstance(value, Decimal) else value
+            key: money_text(value) if isinstance(value, Decimal) else value
             for key, value in order.totals.items()
         },
         "payment": {
@@ -123,12 +122,12 @@ def order_body(order: Order) -> dict:
         ),
         "points_earned": order.points_earned,
         "points_redeemed": order.points_redeemed,
-        "refunded_total": _MONEY.to_representation(order.refunded_total),
+        "refunded_total": money_text(order.refunded_total),
         "returns": [
             {
                 "id": summary.id,
                 "status": summary.status,
-                "refund_amount": _MONEY.to_representation(summary.refund_amount),
+                "refund_amount": money_text(summary.refund_amount),
                 "created_at": _MOMENT.to_representation(summary.created_at),
             }
             for summary in order.returns.all()

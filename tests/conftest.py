@@ -89,3 +89,19 @@ def user_api(user):
 @pytest.fixture
 def other_api(other_user):
     return bearer_client(other_user)
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache pointed at a Redis that isn't there; the rate limits' per-process counts
+    start empty, whatever earlier tests counted."""
+    from core import ratelimit
+
+    ratelimit._PROCESS_COUNTS.clear()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }

@@ -17,7 +17,6 @@ from cart import services as cart_services
 from cart.models import CartItem
 from catalog import stock
 from config.asgi import application
-from core import ratelimit
 from loyalty.models import PointsEntry
 from orders import placing
 from orders.models import Order
@@ -39,9 +38,9 @@ def socks(db):
     return builders.product("Wool Socks", price="12.50", variants=[("", "", 100)])
 
 
-def test_a_connection_lost_after_a_write_leaves_nothing_half_written(
-    user, user_api, socks, monkeypatch
-):
+@pytest.fixture
+def checkout_body(user, user_api, socks):
+    """Two pairs of socks in the user's cart; the body of their order (an address, a card)."""
     address = accounts.add_address(
         user=user, street="1 Main St", city="X", zip_code="1", country="US"
     )
@@ -49,6 +48,12 @@ def test_a_connection_lost_after_a_write_leaves_nothing_half_written(
         user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
     )
     user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json")
+    return {"address_id": address.pk, "payment_method_id": card.pk}
+
+
+def test_a_connection_lost_after_a_write_leaves_nothing_half_written(
+    user_api, socks, checkout_body, monkeypatch
+):
     reserve = stock.reserve  # where placing an order takes the stock, after writing the order
 
     def reserve_then_lose_the_connection(items):
@@ -56,7 +61,7 @@ def test_a_connection_lost_after_a_write_leaves_nothing_half_written(
         raise CONNECTION_LOST
 
     monkeypatch.setattr(stock, "reserve", reserve_then_lose_the_connection)
-    body = {"address_id": address.pk, "payment_method_id": card.pk}
+    body = checkout_body
     assert_unavailable(user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1"))
     assert not Order.objects.exists()
     socks.refresh_from_db()
@@ -70,21 +75,14 @@ def test_a_connection_lost_after_a_write_leaves_nothing_half_written(
 
 
 def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(
-    user, user_api, socks, monkeypatch
+    user_api, checkout_body, monkeypatch
 ):
-    address = accounts.add_address(
-        user=user, street="1 Main St", city="X", zip_code="1", country="US"
-    )
-    card = accounts.add_payment_method(
-        user=user, type="card", card_number="4242424242424242", exp_month=12, exp_year=2031
-    )
-    user_api.post("/api/cart/items", {"product_id": socks.pk, "quantity": 2}, format="json")
 
     def lose_the_connection(*, cart, variant_ids):
         raise CONNECTION_LOST
 
     monkeypatch.setattr(cart_services, "clear_ordered", lose_the_connection)
-    body = {"address_id": address.pk, "payment_method_id": card.pk}
+    body = checkout_body
     assert_unavailable(user_api.post("/api/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k1"))
     order = Order.objects.get()
     assert (
@@ -105,18 +103,6 @@ def test_a_connection_lost_while_marking_an_order_paid_is_retried_then_settled(
 
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-@pytest.fixture
-def redis_down(settings):
-    ratelimit._PROCESS_COUNTS.clear()  # what earlier tests counted while Redis was down
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
 
 
 def test_with_redis_down_the_api_keeps_serving_and_health_says_degraded(
