@@ -95,8 +95,7 @@ def catalog_version() -> int | None:
 
 
 def _forget_everything() -> None:
-    answer_cache.bump(_CATALOG)
-    answer_cache.bump(_LISTINGS)
+    answer_cache.bump(_CATALOG, _LISTINGS)
 
 
 def forget_catalog() -> None:
@@ -106,8 +105,7 @@ def forget_catalog() -> None:
 
 def forget_stock_of(product_id: int) -> None:
     """After a stock change of a product has committed."""
-    answer_cache.bump(_LISTINGS)
-    answer_cache.bump(_product_version_key(product_id))
+    answer_cache.bump(_LISTINGS, _product_version_key(product_id))
 
 
 def forget_product(product_id: int, *, listings: bool = True) -> None:
@@ -116,9 +114,8 @@ def forget_product(product_id: int, *, listings: bool = True) -> None:
     card are computed afresh, and with ``listings`` every list too (cards show the rating)."""
 
     def forget() -> None:
-        if listings:
-            answer_cache.bump(_LISTINGS)
-        answer_cache.bump(_product_version_key(product_id))
+        product = _product_version_key(product_id)
+        answer_cache.bump(*((_LISTINGS, product) if listings else (product,)))
 
     transaction.on_commit(forget)
 

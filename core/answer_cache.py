@@ -27,7 +27,7 @@ from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
-from core.cache import add_many
+from core.cache import add_many, incr_existing
 
 TIMEOUT_SECONDS = 600  # a bound on memory, not on staleness: the versions keep entries right
 
@@ -87,12 +87,10 @@ def store(key: str, versions: Versions | None, body: bytes) -> None:
         cache.set(key, (versions, body), timeout=TIMEOUT_SECONDS)
 
 
-def bump(version_key: str) -> None:
-    """Retire every entry built under ``version_key``'s current number."""
-    try:
-        cache.incr(version_key)
-    except ValueError:  # not set: the next read starts it afresh
-        pass
+def bump(*version_keys: str) -> None:
+    """Retire every entry built under the current numbers of ``version_keys``, in one round
+    trip. A version not set stays unset: the next read starts it afresh."""
+    incr_existing(cache, version_keys)
 
 
 @dataclass(frozen=True)

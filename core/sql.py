@@ -40,6 +40,9 @@ def add_returning(
         return cursor.fetchone()
 
 
+_SMALLEST_ID, _LARGEST_ID = -(2**63), 2**63 - 1
+
+
 class ForIds:
     """A query narrowed to rows whose ``column`` is one of a list of ids, compiled to SQL once
     and run for any list with the list as one parameter. For small reads made on every request,
@@ -77,6 +80,8 @@ class ForIds:
         return made
 
     def _run(self, ids: list[int]) -> tuple["_Compiled | None", list]:
+        # An id past a 64-bit column's range matches no row; as a parameter it would fail.
+        ids = [pk for pk in ids if _SMALLEST_ID <= pk <= _LARGEST_ID]
         if not ids:
             return None, []
         compiled = self._compiled.get(connection.vendor) or self._compile()
@@ -84,7 +89,7 @@ class ForIds:
         params[compiled.at] = (
             list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
         )
-        with _preparing_cursor() as cursor:
+        with preparing_cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:
@@ -126,11 +131,11 @@ class ForIds:
         return compiled
 
 
-def _preparing_cursor():
+def preparing_cursor():
     """On PostgreSQL, a cursor that binds its parameters on the server, so that psycopg prepares
     a statement once it has run a few times on a connection (prepare_threshold) and PostgreSQL
-    stops planning it anew each time: for ForIds' reads, which are the same SQL every time and
-    whose joins and subqueries take longer to plan than to run. Django's cursors bind on the
+    stops planning it anew each time: for SQL that is the same every time and takes longer to
+    plan than to run (ForIds' reads; stock's and points' writes of several tables at once). Django's cursors bind on the
     client, which the ORM's SQL at large needs (#20516); this one is for SQL known to bind.
     Wrapped as Django wraps its own: logged, counted, execute wrappers and errors as usual."""
     if connection.vendor != "postgresql":

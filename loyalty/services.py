@@ -4,13 +4,13 @@ coupon past its limit."""
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from core.errors import APIError
-from core.sql import add_returning
+from core.sql import add_returning, preparing_cursor
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
 from loyalty.rules import POINTS_PER_DOLLAR
 from loyalty.tiers import at_least, next_tier, tier_for
@@ -104,6 +104,84 @@ def _entry(
     )
 
 
+def _change_points(
+    *,
+    user: User,
+    points: int,
+    lifetime: int = 0,
+    floor: int | None = None,
+    kind: str,
+    order_id: int | None,
+    reason: str,
+) -> PointsEntry | None:
+    """Add ``points`` to the user's balance (and ``lifetime`` to lifetime points), only while
+    the balance is at least ``floor``, and write the ledger row: the row, or None when the
+    balance is under ``floor``. The account is made on first use."""
+    entry = _change_points_in_one_statement(
+        user=user,
+        points=points,
+        lifetime=lifetime,
+        floor=floor,
+        kind=kind,
+        order_id=order_id,
+        reason=reason,
+    )
+    if entry is not None:
+        return entry
+    changed = _add_points(user=user, points=points, lifetime=lifetime, floor=floor)
+    if changed is None:
+        return None
+    account_id, balance = changed
+    return _entry(account_id, balance, kind=kind, points=points, order_id=order_id, reason=reason)
+
+
+def _change_points_in_one_statement(
+    *, user: User, points: int, lifetime: int, floor: int | None, kind, order_id, reason
+) -> PointsEntry | None:
+    """On PostgreSQL, the balance's UPDATE and the ledger's INSERT as one statement (an order's
+    points were two round trips). None when no account matched (none yet, or a balance under
+    ``floor``), or on another database: the caller then takes the general way."""
+    if connection.vendor != "postgresql":
+        return None
+    quote = connection.ops.quote_name
+    accounts, entries = LoyaltyAccount._meta, PointsEntry._meta
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    balance, lifetime_points = column(accounts, "points"), column(accounts, "lifetime_points")
+    at_least = f" AND {balance} >= %s" if floor is not None else ""
+    written = ("account", "kind", "points", "balance_after", "order_id", "reason", "created_at")
+    sql = (
+        f"WITH account AS (UPDATE {quote(accounts.db_table)} SET {balance} = {balance} + %s, "
+        f"{lifetime_points} = {lifetime_points} + %s "
+        f"WHERE {column(accounts, 'user')} = %s{at_least} RETURNING id, {balance}) "
+        f"INSERT INTO {quote(entries.db_table)} "
+        f"({', '.join(column(entries, name) for name in written)}) "
+        f"SELECT id, %s, %s, {balance}, %s::bigint, %s, %s FROM account "
+        "RETURNING id, account_id, balance_after"
+    )
+    now = timezone.now()
+    params = [points, lifetime, user.pk, *([floor] if floor is not None else [])]
+    params += [kind, points, order_id, reason, now]
+    with preparing_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry_id, account_id, balance_after = row
+    return PointsEntry(
+        id=entry_id,
+        account_id=account_id,
+        kind=kind,
+        points=points,
+        balance_after=balance_after,
+        order_id=order_id,
+        reason=reason,
+        created_at=now,
+    )
+
+
 def _add_points(
     *, user: User, points: int, lifetime: int = 0, floor: int | None = None
 ) -> tuple[int, int] | None:
@@ -124,12 +202,11 @@ def _add_points(
 def earn_points(
     *, user: User, points: int, order_id: int | None = None, reason: str = ""
 ) -> PointsEntry:
-    account_id, balance = _add_points(user=user, points=points, lifetime=points)
-    return _entry(
-        account_id,
-        balance,
-        kind=PointsEntry.Kind.EARN,
+    return _change_points(
+        user=user,
         points=points,
+        lifetime=points,
+        kind=PointsEntry.Kind.EARN,
         order_id=order_id,
         reason=reason,
     )
@@ -140,19 +217,18 @@ def spend_points(
     *, user: User, points: int, order_id: int | None = None, reason: str = ""
 ) -> PointsEntry:
     """Take ``points`` off the balance, or raise InsufficientPoints: never below zero."""
-    changed = _add_points(user=user, points=-points, floor=points)
-    if changed is None:
-        balance = account_for(user).points
-        raise InsufficientPoints(f"Not enough points: {points} needed.", balance=balance)
-    account_id, balance = changed
-    return _entry(
-        account_id,
-        balance,
-        kind=PointsEntry.Kind.REDEEM,
+    entry = _change_points(
+        user=user,
         points=-points,
+        floor=points,
+        kind=PointsEntry.Kind.REDEEM,
         order_id=order_id,
         reason=reason,
     )
+    if entry is None:
+        balance = account_for(user).points
+        raise InsufficientPoints(f"Not enough points: {points} needed.", balance=balance)
+    return entry
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from cart import services as cart_services
 from cart.models import CheckoutSession
 from catalog import stock
 from core.errors import APIError
+from core.sql import ForIds
 from loyalty import rules as loyalty_rules
 from loyalty import services as loyalty
 from orders import emails, metrics
@@ -214,14 +215,12 @@ def _reserve(
             or checkout.totals["total"] != f"{priced.totals.total:.2f}"
         ):
             raise CheckoutExpired()
-    try:
-        address = Address.objects.owned_by(user).get(pk=address_id)
-    except Address.DoesNotExist:
-        raise AddressNotFound() from None
-    try:
-        method = PaymentMethod.objects.owned_by(user).get(pk=payment_method_id)
-    except PaymentMethod.DoesNotExist:
-        raise PaymentMethodNotFound() from None
+    address = _owned(_ADDRESSES, address_id, user=user)
+    if address is None:
+        raise AddressNotFound()
+    method = _owned(_PAYMENT_METHODS, payment_method_id, user=user)
+    if method is None:
+        raise PaymentMethodNotFound()
 
     totals = priced.totals
     order = Order.objects.create(
@@ -277,6 +276,17 @@ def _reserve(
     )
     _known_relations(order, items=items, returns=[])
     return order, True
+
+
+# Read by every order placed: compiled once.
+_ADDRESSES = ForIds(Address.objects.all, "id")
+_PAYMENT_METHODS = ForIds(PaymentMethod.objects.all, "id")
+
+
+def _owned(rows: ForIds, pk: int, *, user: User):
+    """The row ``pk`` of ``rows`` when it is the user's, else None."""
+    found = rows.objects([pk])
+    return found[0] if found and found[0].user_id == user.pk else None
 
 
 def _known_relations(order: Order, **related: list) -> None:

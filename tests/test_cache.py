@@ -1,11 +1,12 @@
 """core.cache's writes of many keys: add_many (the versions of cached answers and cards start
-with it) and set_many, in one command each on Redis. The same behaviour on the local-memory
+with it), set_many and incr_existing (versions bumped), in one command each on Redis. The same behaviour on the local-memory
 cache of the embedded default."""
 
+import pytest
 from django.core.cache import cache, caches
 
 from core import ratelimit
-from core.cache import FailSoftRedisCache, add_many
+from core.cache import CacheUnavailable, FailSoftRedisCache, add_many, incr_existing
 from tests.conftest import full_mode_only
 
 
@@ -19,6 +20,21 @@ def test_add_many_keeps_what_a_key_holds_and_answers_what_each_holds():
 def test_set_many_stores_every_value():
     cache.set_many({"card:1": (("v", 1), b'{"id":1}'), "card:2": 2}, timeout=60)
     assert cache.get_many(["card:1", "card:2"]) == {"card:1": (("v", 1), b'{"id":1}'), "card:2": 2}
+
+
+def test_incr_existing_raises_the_counters_that_are_set_and_leaves_the_others_unset():
+    cache.set_many({"version:a": 7, "version:b": 1}, timeout=None)
+    incr_existing(cache, ["version:a", "version:b", "version:never-set"])
+    incr_existing(cache, ["version:a"])
+    assert cache.get_many(["version:a", "version:b", "version:never-set"]) == {
+        "version:a": 9,
+        "version:b": 2,
+    }
+
+
+def test_with_redis_down_incr_existing_says_so(redis_down):
+    with pytest.raises(CacheUnavailable):
+        incr_existing(caches["default"], ["version:a"])
 
 
 @full_mode_only

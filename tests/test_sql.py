@@ -75,6 +75,12 @@ def test_no_ids_no_query(django_assert_num_queries):
         assert VARIANTS.objects([]) == [] and PRICES.rows([]) == []
 
 
+def test_an_id_past_a_64_bit_column_matches_nothing_and_fails_nothing(shoes):
+    first = shoes[0]
+    assert PRICES.rows([2**63, -(2**63) - 1]) == []
+    assert PRICES.rows([10**30, first.pk]) == [(first.pk, Decimal("19.95"))]
+
+
 @full_mode_only
 def test_on_postgresql_a_read_run_a_few_times_is_prepared_and_still_counted(
     shoes, django_assert_num_queries

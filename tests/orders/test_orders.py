@@ -147,6 +147,10 @@ def test_placing_needs_a_cart_and_the_users_own_address_and_card(
     assert place(user_api, theirs, good_card).json()["error"]["code"] == "address_not_found"
     their_card = card(other_user)
     assert place(user_api, address, their_card).status_code == 404
+    huge = user_api.post(
+        "/api/orders", {"address_id": 2**70, "payment_method_id": good_card.pk}, format="json"
+    )
+    assert huge.status_code == 404 and huge.json()["error"]["code"] == "address_not_found"
     bad = user_api.post("/api/orders", {"address_id": "x"}, format="json")
     assert bad.status_code == 400 and set(bad.json()["error"]["details"]) == {
         "address_id",
