@@ -135,8 +135,9 @@ def preparing_cursor():
     """On PostgreSQL, a cursor that binds its parameters on the server, so that psycopg prepares
     a statement once it has run a few times on a connection (prepare_threshold) and PostgreSQL
     stops planning it anew each time: for SQL that is the same every time and takes longer to
-    plan than to run (ForIds' reads; stock's and points' writes of several tables at once). Django's cursors bind on the
-    client, which the ORM's SQL at large needs (#20516); this one is for SQL known to bind.
+    plan than to run (ForIds' reads; stock's and points' writes of several tables at once).
+    Django's cursors bind on the client, which the ORM's SQL at large needs (#20516); this one
+    is for SQL known to bind.
     Wrapped as Django wraps its own: logged, counted, execute wrappers and errors as usual."""
     if connection.vendor != "postgresql":
         return connection.cursor()

@@ -159,7 +159,7 @@ def _change_points_in_one_statement(
         f"INSERT INTO {quote(entries.db_table)} "
         f"({', '.join(column(entries, name) for name in written)}) "
         f"SELECT id, %s, %s, {balance}, %s::bigint, %s, %s FROM account "
-        "RETURNING id, account_id, balance_after"
+        f"RETURNING id, {column(entries, 'account')}, {column(entries, 'balance_after')}"
     )
     now = timezone.now()
     params = [points, lifetime, user.pk, *([floor] if floor is not None else [])]
@@ -170,7 +170,7 @@ def _change_points_in_one_statement(
     if row is None:
         return None
     entry_id, account_id, balance_after = row
-    return PointsEntry(
+    entry = PointsEntry(
         id=entry_id,
         account_id=account_id,
         kind=kind,
@@ -180,6 +180,8 @@ def _change_points_in_one_statement(
         reason=reason,
         created_at=now,
     )
+    entry._state.adding, entry._state.db = False, connection.alias  # saved, as create() leaves it
+    return entry
 
 
 def _add_points(
