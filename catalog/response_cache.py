@@ -115,7 +115,10 @@ def forget_product(product_id: int, *, listings: bool = True) -> None:
 
     def forget() -> None:
         product = _product_version_key(product_id)
-        answer_cache.bump(*((_LISTINGS, product) if listings else (product,)))
+        if listings:
+            answer_cache.bump(_LISTINGS, product)
+        else:
+            answer_cache.bump(product)
 
     transaction.on_commit(forget)
 
