@@ -5,6 +5,7 @@ Rows are locked in one order everywhere: stock levels, then variants, then produ
 primary key, so concurrent changes queue instead of deadlocking.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -270,11 +271,27 @@ def _write_moves(
     one statement (a sale of one item was three round trips): {variant_id: stock} and
     {product_id: stock}. Variants and products are joined in primary-key order, so their rows
     are locked in the same order as everywhere else (the levels are locked already)."""
-    quote = connection.ops.quote_name
 
     def in_id_order(value_by_id: dict[int, int]) -> tuple[list[int], list[int]]:
         ids = sorted(value_by_id)
         return ids, [value_by_id[pk] for pk in ids]
+
+    quantities = {level.pk: level.quantity for level in levels}
+    params = [now, *in_id_order(quantities)]
+    params += [*in_id_order(per_variant), *in_id_order(per_product)]
+    with preparing_cursor() as cursor:
+        cursor.execute(_moves_sql(), params)
+        rows = cursor.fetchall()
+    return (
+        {pk: stock for is_product, pk, stock in rows if not is_product},
+        {pk: stock for is_product, pk, stock in rows if is_product},
+    )
+
+
+@functools.cache
+def _moves_sql() -> str:
+    """_write_moves' statement (PostgreSQL's quoting), built once."""
+    quote = connection.ops.quote_name
 
     def add_stock(model) -> str:
         table, stock = quote(model._meta.db_table), quote(model._meta.get_field("stock").column)
@@ -286,23 +303,13 @@ def _write_moves(
 
     quantity = quote(StockLevel._meta.get_field("quantity").column)
     updated_at = quote(StockLevel._meta.get_field("updated_at").column)
-    sql = (
+    return (
         f"WITH levels AS (UPDATE {quote(StockLevel._meta.db_table)} AS t "
         f"SET {quantity} = d.quantity, {updated_at} = %s "
         "FROM unnest(%s::bigint[], %s::integer[]) AS d(id, quantity) WHERE t.id = d.id), "
         f"variants AS ({add_stock(ProductVariant)}), products AS ({add_stock(Product)}) "
         # UNION ALL reads the variants to the end first: variants, then products, as elsewhere.
         "SELECT false, * FROM variants UNION ALL SELECT true, * FROM products"
-    )
-    quantities = {level.pk: level.quantity for level in levels}
-    params = [now, *in_id_order(quantities)]
-    params += [*in_id_order(per_variant), *in_id_order(per_product)]
-    with preparing_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return (
-        {pk: stock for is_product, pk, stock in rows if not is_product},
-        {pk: stock for is_product, pk, stock in rows if is_product},
     )
 
 

@@ -2,6 +2,7 @@
 conditional UPDATE so that concurrent spending can never take a balance below zero or a
 coupon past its limit."""
 
+import functools
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -116,33 +117,36 @@ def _change_points(
 ) -> PointsEntry | None:
     """Add ``points`` to the user's balance (and ``lifetime`` to lifetime points), only while
     the balance is at least ``floor``, and write the ledger row: the row, or None when the
-    balance is under ``floor``. The account is made on first use."""
-    entry = _change_points_in_one_statement(
-        user=user,
-        points=points,
-        lifetime=lifetime,
-        floor=floor,
-        kind=kind,
-        order_id=order_id,
-        reason=reason,
-    )
-    if entry is not None:
-        return entry
+    balance is under ``floor``. The account is made on first use.
+
+    On PostgreSQL the balance's UPDATE and the ledger's INSERT are one statement (an order's
+    points were two round trips); when it matches no account (none yet, or a balance under
+    ``floor``), and on other databases, the general way below."""
+    now = timezone.now()
+    entry = PointsEntry(kind=kind, points=points, order_id=order_id, reason=reason, created_at=now)
+    if connection.vendor == "postgresql":
+        params = [points, lifetime, user.pk, *([floor] if floor is not None else [])]
+        with preparing_cursor() as cursor:
+            cursor.execute(
+                _points_sql(with_floor=floor is not None),
+                [*params, kind, points, order_id, reason, now],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            entry.id, entry.account_id, entry.balance_after = row
+            entry._state.adding, entry._state.db = False, connection.alias  # saved, as create()
+            return entry
     changed = _add_points(user=user, points=points, lifetime=lifetime, floor=floor)
     if changed is None:
         return None
-    account_id, balance = changed
-    return _entry(account_id, balance, kind=kind, points=points, order_id=order_id, reason=reason)
+    entry.account_id, entry.balance_after = changed
+    entry.save(force_insert=True)
+    return entry
 
 
-def _change_points_in_one_statement(
-    *, user: User, points: int, lifetime: int, floor: int | None, kind, order_id, reason
-) -> PointsEntry | None:
-    """On PostgreSQL, the balance's UPDATE and the ledger's INSERT as one statement (an order's
-    points were two round trips). None when no account matched (none yet, or a balance under
-    ``floor``), or on another database: the caller then takes the general way."""
-    if connection.vendor != "postgresql":
-        return None
+@functools.cache
+def _points_sql(*, with_floor: bool) -> str:
+    """_change_points' statement on PostgreSQL, built once (with or without the floor)."""
     quote = connection.ops.quote_name
     accounts, entries = LoyaltyAccount._meta, PointsEntry._meta
 
@@ -150,9 +154,9 @@ def _change_points_in_one_statement(
         return quote(meta.get_field(name).column)
 
     balance, lifetime_points = column(accounts, "points"), column(accounts, "lifetime_points")
-    at_least = f" AND {balance} >= %s" if floor is not None else ""
+    at_least = f" AND {balance} >= %s" if with_floor else ""
     written = ("account", "kind", "points", "balance_after", "order_id", "reason", "created_at")
-    sql = (
+    return (
         f"WITH account AS (UPDATE {quote(accounts.db_table)} SET {balance} = {balance} + %s, "
         f"{lifetime_points} = {lifetime_points} + %s "
         f"WHERE {column(accounts, 'user')} = %s{at_least} RETURNING id, {balance}) "
@@ -161,27 +165,6 @@ def _change_points_in_one_statement(
         f"SELECT id, %s, %s, {balance}, %s::bigint, %s, %s FROM account "
         f"RETURNING id, {column(entries, 'account')}, {column(entries, 'balance_after')}"
     )
-    now = timezone.now()
-    params = [points, lifetime, user.pk, *([floor] if floor is not None else [])]
-    params += [kind, points, order_id, reason, now]
-    with preparing_cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    entry_id, account_id, balance_after = row
-    entry = PointsEntry(
-        id=entry_id,
-        account_id=account_id,
-        kind=kind,
-        points=points,
-        balance_after=balance_after,
-        order_id=order_id,
-        reason=reason,
-        created_at=now,
-    )
-    entry._state.adding, entry._state.db = False, connection.alias  # saved, as create() leaves it
-    return entry
 
 
 def _add_points(
