@@ -198,6 +198,8 @@ WS_MAX_FRAME_CHARS = env.int("WS_MAX_FRAME_CHARS", default=4000)
 # Celery: a real worker with Redis; without it, tasks run eagerly in the caller.
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport, with one client per channel for publishing (core.broker).
+CELERY_BROKER_TRANSPORT = "core.broker:Transport" if REDIS_URL.startswith("redis://") else None
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True

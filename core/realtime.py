@@ -8,27 +8,22 @@ events: ``broadcast(group, frame)`` for a group that core.fanout serves per proc
 A failed send is logged, never raised: a broadcast must not undo or fail the change it
 announces. With the Redis layer, every server process's sockets get every message.
 
-From a plain thread (a WSGI worker, a Celery task) async_to_sync would start a new event loop
-for each send, and channels-redis keeps its connections per loop: a new Redis connection per
-message. Sends to Redis therefore go through one long-lived loop in a thread of its own.
-The in-memory layer's queues belong to the server's loop, so it keeps async_to_sync.
+Sends come from synchronous code (services after commit, in a WSGI worker, a Celery task or a
+sync view's thread): to Redis they go on redis-py's blocking client (core.redis_groups), with
+no event loop to start or to hop to. The in-memory layer's queues belong to the server's loop,
+so it keeps async_to_sync.
 """
-
-import asyncio
-import threading
 
 import structlog
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer
 
+from core import redis_groups
+
 log = structlog.get_logger(__name__)
 
 RELAY = "socket.relay"
-SEND_TIMEOUT_SECONDS = 5
-
-_loop: asyncio.AbstractEventLoop | None = None
-_loop_lock = threading.Lock()
 
 
 def user_group(user_id: int) -> str:
@@ -48,27 +43,13 @@ def send_to_user(user_id: int, frame: dict) -> None:
     send_to_group(user_group(user_id), relay(frame))
 
 
-def _sender_loop() -> asyncio.AbstractEventLoop:
-    global _loop
-    with _loop_lock:
-        if _loop is None or _loop.is_closed():
-            _loop = asyncio.new_event_loop()
-            threading.Thread(
-                target=_loop.run_forever, name="channel-layer-sender", daemon=True
-            ).start()
-        return _loop
-
-
 def send_to_group(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
         if isinstance(layer, RedisChannelLayer):
-            future = asyncio.run_coroutine_threadsafe(
-                layer.group_send(group, message), _sender_loop()
-            )
-            future.result(timeout=SEND_TIMEOUT_SECONDS)
+            redis_groups.group_send(layer, group, message)
         else:
             async_to_sync(layer.group_send)(group, message)
     except Exception:
