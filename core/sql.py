@@ -40,6 +40,28 @@ def add_returning(
         return cursor.fetchone()
 
 
+def insert_fields(model: type[models.Model], *, leave_out: tuple[str, ...] = ()) -> list:
+    """The fields an INSERT of ``model`` writes, as the ORM's: every concrete field but those
+    the database fills in (the auto primary key), less ``leave_out``."""
+    return [
+        field
+        for field in model._meta.local_concrete_fields
+        if not field.db_returning and field.name not in leave_out
+    ]
+
+
+def insert_params(obj: models.Model, fields: list) -> list:
+    """``obj``'s values for ``fields`` as the ORM sends them in an INSERT (pre_save first, so
+    auto_now fields are set on ``obj`` too)."""
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def saved(obj: models.Model, pk) -> None:
+    """Mark ``obj`` as written by hand with primary key ``pk``, as save() leaves it."""
+    obj.pk = pk
+    obj._state.adding, obj._state.db = False, connection.alias
+
+
 _SMALLEST_ID, _LARGEST_ID = -(2**63), 2**63 - 1
 
 

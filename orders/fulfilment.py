@@ -39,12 +39,19 @@ CARRIER = "UPS"
 
 def record_history(*, order: Order, status: str, note: str = "", by: User | None = None) -> None:
     """A row of the order's history, and, once committed, an order_update to its owner's sockets."""
-    change = StatusChange.objects.create(order=order, status=status, note=note[:300], by=by)
+    announce_history(
+        StatusChange.objects.create(order=order, status=status, note=note[:300], by=by)
+    )
+
+
+def announce_history(change: StatusChange) -> None:
+    """Once committed, an order_update to the owner's sockets about a saved history row."""
+    order = change.order
     event = {
         "type": "order_update",
         "order_id": order.pk,
         "order_number": order.number,
-        "status": status,
+        "status": change.status,
         "note": change.note,
         "at": change.at.isoformat(),
     }

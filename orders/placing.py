@@ -28,7 +28,7 @@ from core.errors import APIError
 from core.sql import ForIds
 from loyalty import rules as loyalty_rules
 from loyalty import services as loyalty
-from orders import emails, metrics
+from orders import emails, metrics, writes
 from orders.errors import (
     AddressNotFound,
     CheckoutExpired,
@@ -38,8 +38,8 @@ from orders.errors import (
     PaymentUnavailable,
     RequestInProgress,
 )
-from orders.fulfilment import assign_tracking, record_history
-from orders.models import Allocation, Order, OrderItem, Refund
+from orders.fulfilment import announce_history, assign_tracking, record_history
+from orders.models import Order, OrderItem, Refund, StatusChange
 from orders.payments import get_gateway
 from orders.queries import allocations_of, order_of
 from orders.signals import order_status_changed
@@ -222,8 +222,12 @@ def _reserve(
     if method is None:
         raise PaymentMethodNotFound()
 
+    # Stock first: a shortfall refuses the order before anything is written.
+    allocations = stock.reserve(
+        [(line.item.variant_id, line.item.quantity) for line in priced.lines]
+    )
     totals = priced.totals
-    order = Order.objects.create(
+    order = Order(
         user=user,
         idempotency_key=idempotency_key or None,
         # From the cart's query: the request's user may be only an id (a JWT's).
@@ -250,30 +254,28 @@ def _reserve(
         coupon_code=cart.coupon.code if totals.coupon_discount else "",
         points_redeemed=totals.points_used,
     )
-    items = OrderItem.objects.bulk_create(
-        [
-            OrderItem(
-                order=order,
-                variant=line.item.variant,
-                product_id=line.item.variant.product_id,
-                sku=line.item.variant.sku,
-                product_name=line.item.variant.product.name,
-                color=line.item.variant.color,
-                size=line.item.variant.size,
-                quantity=line.item.quantity,
-                price=line.unit_price,
-                subtotal=line.subtotal,
-            )
-            for line in priced.lines
-        ]
-    )
-    allocations = stock.reserve([(item.variant_id, item.quantity) for item in items])
-    _record_allocations(items, allocations)
-    if order.coupon_id:
-        loyalty.redeem_coupon(coupon=order.coupon, user=user, order_id=order.pk)
-    record_history(
+    items = [
+        OrderItem(
+            order=order,
+            variant=line.item.variant,
+            product_id=line.item.variant.product_id,
+            sku=line.item.variant.sku,
+            product_name=line.item.variant.product.name,
+            color=line.item.variant.color,
+            size=line.item.variant.size,
+            quantity=line.item.quantity,
+            price=line.unit_price,
+            subtotal=line.subtotal,
+        )
+        for line in priced.lines
+    ]
+    history = StatusChange(
         order=order, status=Status.PENDING_PAYMENT, note="Order placed; awaiting payment."
     )
+    writes.insert_placed(order=order, items=items, allocations=allocations, history=history)
+    if order.coupon_id:
+        loyalty.redeem_coupon(coupon=order.coupon, user=user, order_id=order.pk)
+    announce_history(history)
     _known_relations(order, items=items, returns=[])
     return order, True
 
@@ -298,18 +300,6 @@ def _known_relations(order: Order, **related: list) -> None:
         known = getattr(order, name).all()
         known._result_cache, known._prefetch_done = list(rows), True
         cache[name] = known
-
-
-def _record_allocations(items: list[OrderItem], allocations: list[stock.Allocation]) -> None:
-    item_by_variant = {item.variant_id: item for item in items}
-    Allocation.objects.bulk_create(
-        [
-            Allocation(
-                item=item_by_variant[a.variant_id], location_id=a.location_id, quantity=a.quantity
-            )
-            for a in allocations
-        ]
-    )
 
 
 # What paying for an order sets on it.
