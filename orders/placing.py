@@ -333,11 +333,14 @@ def _complete(order: Order, result) -> Order:
     order.transaction_id, order.payment_message = result.transaction_id, result.message
     order.points_earned = loyalty_rules.points_earned(merchandise=order.merchandise)
     assign_tracking(order=order, paid_on=now.date())
-    # One statement locks the order, checks that it is still pending and marks it paid; it
-    # changes nothing when the order was settled or released meanwhile. Points and the cart
-    # change after it, in this transaction: all of it happens, or none.
-    paid = {field: getattr(order, field) for field in PAID_FIELDS}
-    if not Order.objects.filter(pk=order.pk, status=Status.PENDING_PAYMENT).update(**paid):
+    # One UPDATE locks the order, checks that it is still pending and marks it paid (with the
+    # history row, in one statement on PostgreSQL); it changes nothing when the order was
+    # settled or released meanwhile. Points and the cart change after it, in this
+    # transaction: all of it happens, or none.
+    history = StatusChange(
+        order=order, status=Status.PAID, note=f"Payment approved ({order.payment_label})."
+    )
+    if not writes.mark_paid(order=order, fields=PAID_FIELDS, history=history):
         settled = Order.objects.get(pk=order.pk)
         if settled.payment_id == result.payment_id:
             return settled  # settled already, by whoever got here first
@@ -361,9 +364,7 @@ def _complete(order: Order, result) -> Order:
     cart_services.clear_ordered(
         cart=cart, variant_ids=[item.variant_id for item in order.items.all()]
     )
-    record_history(
-        order=order, status=Status.PAID, note=f"Payment approved ({order.payment_label})."
-    )
+    announce_history(history)
     emails.queue("order_confirmation", order)
     order_status_changed.send(sender=Order, order=order, previous=Status.PENDING_PAYMENT)
     return order

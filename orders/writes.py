@@ -1,5 +1,6 @@
-"""A new order's rows (the order, its items, their stock allocations and its first history
-row) written at once: on PostgreSQL in one statement, where the ORM takes four round trips."""
+"""An order's rows written at once, on PostgreSQL in one statement where the ORM takes several
+round trips: a new order with its items, their stock allocations and its first history row;
+the payment's fields with the history row that records it."""
 
 import functools
 
@@ -20,8 +21,8 @@ def insert_placed(
     """Save the unsaved ``order``, its ``items`` (one per variant), the stock ``allocations``
     stock.reserve made for them and its ``history`` row; each gets its primary key, as save()
     gives it."""
-    if len({item.variant_id for item in items}) != len(items):
-        raise ValueError("An order has one item per variant.")
+    if not items or len({item.variant_id for item in items}) != len(items):
+        raise ValueError("An order has at least one item, and one per variant.")
     if connection.vendor != "postgresql":
         order.save(force_insert=True)
         OrderItem.objects.bulk_create(items)
@@ -57,6 +58,32 @@ def insert_placed(
             saved(history, pk)
     for row in (*items, history):
         row.order = order  # its order_id, now that the order has one
+
+
+def mark_paid(*, order: Order, fields: tuple[str, ...], history: StatusChange) -> bool:
+    """Write ``order``'s ``fields`` and save ``history``, only while the order is still
+    pending payment (the UPDATE locks the row and checks in one). False, with nothing written,
+    when it was settled or released meanwhile."""
+    if connection.vendor != "postgresql":
+        changed = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING_PAYMENT).update(
+            **{name: getattr(order, name) for name in fields}
+        )
+        if changed:
+            history.save(force_insert=True)
+        return bool(changed)
+    updated = [Order._meta.get_field(name) for name in fields]
+    params = [
+        field.get_db_prep_save(getattr(order, field.attname), connection) for field in updated
+    ]
+    params += [order.pk, Order.Status.PENDING_PAYMENT]
+    params += insert_params(history, _fields(StatusChange))
+    with preparing_cursor() as cursor:
+        cursor.execute(_paid_sql(fields), params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    saved(history, row[0])
+    return True
 
 
 _ORDER, _ITEM, _HISTORY = 0, 1, 2
@@ -96,22 +123,50 @@ def _placed_sql(item_count: int, allocation_count: int) -> str:
     allocations = ", ".join(["(%s::bigint, %s::bigint, %s::integer)"] * allocation_count)
     order_id, item_id, history_id = pk(Order), pk(OrderItem), pk(StatusChange)
     variant = column(OrderItem, "variant")
-    return (
-        f"WITH new_order AS (INSERT INTO {table(Order)} ({columns(Order)}) VALUES ({plain}) "
-        f"RETURNING {order_id} AS id), "
+    new_order = (
+        f"new_order AS (INSERT INTO {table(Order)} ({columns(Order)}) VALUES ({plain}) "
+        f"RETURNING {order_id} AS id)"
+    )
+    new_items = (
         f"items AS (INSERT INTO {table(OrderItem)} ({column(OrderItem, 'order')}, "
         f"{columns(OrderItem)}) SELECT new_order.id, v.* FROM new_order, "
         f"(VALUES {rows(OrderItem, item_count)}) AS v "
-        f"RETURNING {item_id} AS id, {variant} AS variant_id), "
-        f"allocations AS (INSERT INTO {table(Allocation)} ({column(Allocation, 'item')}, "
-        f"{column(Allocation, 'location')}, {column(Allocation, 'quantity')}) "
-        "SELECT items.id, v.location_id, v.quantity FROM items "
-        f"JOIN (VALUES {allocations}) AS v(variant_id, location_id, quantity) "
-        "ON v.variant_id = items.variant_id), "
+        f"RETURNING {item_id} AS id, {variant} AS variant_id)"
+    )
+    ctes = [new_order, new_items]
+    if allocation_count:
+        ctes.append(
+            f"allocations AS (INSERT INTO {table(Allocation)} ({column(Allocation, 'item')}, "
+            f"{column(Allocation, 'location')}, {column(Allocation, 'quantity')}) "
+            "SELECT items.id, v.location_id, v.quantity FROM items "
+            f"JOIN (VALUES {allocations}) AS v(variant_id, location_id, quantity) "
+            "ON v.variant_id = items.variant_id)"
+        )
+    ctes.append(
         f"history AS (INSERT INTO {table(StatusChange)} ({column(StatusChange, 'order')}, "
         f"{columns(StatusChange)}) SELECT new_order.id, v.* FROM new_order, "
-        f"(VALUES {rows(StatusChange, 1)}) AS v RETURNING {history_id} AS id) "
+        f"(VALUES {rows(StatusChange, 1)}) AS v RETURNING {history_id} AS id)"
+    )
+    return (
+        f"WITH {', '.join(ctes)} "
         f"SELECT {_ORDER}, id, NULL::bigint FROM new_order "
         f"UNION ALL SELECT {_ITEM}, id, variant_id FROM items "
         f"UNION ALL SELECT {_HISTORY}, id, NULL FROM history"
+    )
+
+
+@functools.cache
+def _paid_sql(fields: tuple[str, ...]) -> str:
+    """mark_paid's statement for those fields (PostgreSQL), built once."""
+    quote = connection.ops.quote_name
+    order, history = Order._meta, StatusChange._meta
+    sets = ", ".join(f"{quote(order.get_field(name).column)} = %s" for name in fields)
+    pk = quote(order.pk.column)
+    values = ", ".join(f"%s::{field.db_type(connection)}" for field in _fields(StatusChange))
+    columns = ", ".join(quote(field.column) for field in _fields(StatusChange))
+    return (
+        f"WITH paid AS (UPDATE {quote(order.db_table)} SET {sets} "
+        f"WHERE {pk} = %s AND {quote(order.get_field('status').column)} = %s RETURNING {pk} AS id) "
+        f"INSERT INTO {quote(history.db_table)} ({quote(history.get_field('order').column)}, "
+        f"{columns}) SELECT paid.id, {values} FROM paid RETURNING {quote(history.pk.column)}"
     )

@@ -89,3 +89,32 @@ def test_two_items_of_one_variant_are_refused_and_nothing_is_written(user, socks
     with pytest.raises(ValueError):
         writes.insert_placed(order=order, items=items, allocations=[], history=history)
     assert not Order.objects.exists() and not OrderItem.objects.exists()
+
+
+def paid_rows(order):
+    order.status, order.number = Order.Status.PAID, f"ORD-T-{order.pk}"
+    order.payment_status, order.payment_id = Order.PaymentStatus.SUCCEEDED, "pay-1"
+    return StatusChange(order=order, status=Order.Status.PAID, note="Payment approved.")
+
+
+@pytest.mark.parametrize("still_pending", [True, False])
+def test_marking_paid_writes_the_fields_and_history_only_while_pending(user, socks, still_pending):
+    order, items, history = new_rows(user, (socks.variants.get(), 1, "12.50"))
+    writes.insert_placed(order=order, items=items, allocations=[], history=history)
+    if not still_pending:  # released meanwhile (release_stale_orders)
+        Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+    paid = paid_rows(order)
+    with CaptureQueriesContext(connection) as written:
+        done = writes.mark_paid(
+            order=order, fields=("status", "number", "payment_status", "payment_id"), history=paid
+        )
+    assert done is still_pending
+    saved = Order.objects.get(pk=order.pk)
+    history_rows = list(StatusChange.objects.filter(order=saved).values_list("status", flat=True))
+    if still_pending:
+        assert len(written) == (1 if connection.vendor == "postgresql" else 2)
+        assert (saved.status, saved.number, saved.payment_id) == ("paid", order.number, "pay-1")
+        assert history_rows == ["pending_payment", "paid"] and paid.pk and not paid._state.adding
+    else:
+        assert (saved.status, saved.number, saved.payment_id) == ("cancelled", None, "")
+        assert history_rows == ["pending_payment"] and paid.pk is None
