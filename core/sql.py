@@ -1,5 +1,6 @@
 """Statements the ORM can't write in one round trip, and reads compiled once (ForIds)."""
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -54,6 +55,26 @@ def insert_params(obj: models.Model, fields: list) -> list:
     """``obj``'s values for ``fields`` as the ORM sends them in an INSERT (pre_save first, so
     auto_now fields are set on ``obj`` too)."""
     return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def insert_or_ignore(obj: models.Model) -> None:
+    """``bulk_create([obj], ignore_conflicts=True)``: INSERT ``obj`` unless a row with one of
+    its unique values exists, with the statement built once per model (and prepared on
+    PostgreSQL) rather than by the ORM each time. ``obj`` gets no primary key."""
+    model = type(obj)
+    with preparing_cursor() as cursor:
+        cursor.execute(_insert_or_ignore_sql(model), insert_params(obj, insert_fields(model)))
+
+
+@functools.cache
+def _insert_or_ignore_sql(model: type[models.Model]) -> str:
+    quote = connection.ops.quote_name
+    fields = insert_fields(model)
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
+    )
 
 
 def saved(obj: models.Model, pk) -> None:

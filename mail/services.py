@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.sql import insert_or_ignore
 from mail.events import CATEGORIES, MailEvent, get_event
 from mail.models import Email, Preferences
 
@@ -51,7 +52,7 @@ def queue(*, event: str, user, about: models.Model | None = None, data=None, onc
     if about is not None:
         row.content_type = ContentType.objects.get_for_model(about)
         row.object_id = about.pk
-    Email.objects.bulk_create([row], ignore_conflicts=True)
+    insert_or_ignore(row)
     # robust: a broker that is down must not fail the request that already committed; the row
     # waits for send_queued_mail.
     transaction.on_commit(lambda: _hand_to_worker(key), robust=True)

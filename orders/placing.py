@@ -17,7 +17,6 @@ from datetime import timedelta
 import structlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Address, PaymentMethod, User
@@ -41,7 +40,7 @@ from orders.errors import (
 from orders.fulfilment import announce_history, assign_tracking, record_history
 from orders.models import Order, OrderItem, Refund, StatusChange
 from orders.payments import get_gateway
-from orders.queries import allocations_of, order_of
+from orders.queries import allocations_of, order_of, paying_or_keyed
 from orders.signals import order_status_changed
 
 log = structlog.get_logger(__name__)
@@ -180,12 +179,7 @@ def _reserve(
     # One query for both: the order this key placed, and any order still being paid for (the
     # cart is emptied only once its order is paid: until then the same cart sent again, a
     # double click without an Idempotency-Key, would be charged again).
-    matches = Q(status=Status.PENDING_PAYMENT)
-    if idempotency_key:
-        matches |= Q(idempotency_key=idempotency_key)
-    blocking = list(
-        Order.objects.filter(matches, user=user).order_by().only("idempotency_key", *REPLAYED)
-    )
+    blocking = paying_or_keyed(user_id=user.pk, key=idempotency_key, fields=REPLAYED)
     if idempotency_key:
         earlier = next((o for o in blocking if o.idempotency_key == idempotency_key), None)
         if earlier is not None:

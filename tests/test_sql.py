@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import F
 
 from catalog.models import Product, ProductVariant
-from core.sql import ForIds
+from core.sql import ForIds, insert_or_ignore
 from tests.catalog import builders
 from tests.conftest import full_mode_only
 
@@ -93,3 +93,14 @@ def test_on_postgresql_a_read_run_a_few_times_is_prepared_and_still_counted(
     assert any('"catalog_product"."price"' in statement for statement in prepared), prepared
     with django_assert_num_queries(1):
         assert PRICES.rows([shoes[1].pk]) == [(shoes[1].pk, Decimal("29.95"))]
+
+
+def test_insert_or_ignore_writes_a_row_once_with_its_json_and_defaults(user):
+    from mail.models import Email
+
+    first = Email(key="welcome:user:1", event="welcome", user_id=user.pk, data={"n": [1, "é"]})
+    insert_or_ignore(first)
+    insert_or_ignore(Email(key="welcome:user:1", event="welcome", user_id=user.pk, data={"n": 2}))
+    saved = Email.objects.get(key="welcome:user:1")
+    assert (saved.data, saved.status, saved.attempts) == ({"n": [1, "é"]}, "queued", 0)
+    assert saved.created_at == first.created_at and Email.objects.count() == 1
