@@ -246,3 +246,19 @@ def test_adding_to_a_cart_untouched_for_days_marks_it_as_used(api, goods):
     assert Cart.objects.get().updated_at > timezone.now() - timedelta(minutes=1)
     services.delete_abandoned_carts(empty_days=1, anonymous_days=1)
     assert api.get("/api/cart").json()["item_count"] == 2
+
+
+def test_a_paid_order_takes_its_lines_out_and_leaves_one_added_meanwhile(user, user_api, goods):
+    add(user_api, goods["shoe"], quantity=2, color="red", size="10")
+    add(user_api, goods["bottle"], quantity=1)
+    add(user_api, goods["tee"], quantity=3, color="white")  # added while the order was paid
+    cart = Cart.objects.get(user=user)
+    Cart.objects.filter(pk=cart.pk).update(points_to_redeem=100)
+    cart.refresh_from_db()
+    ordered = [goods["shoe"].variants.get(size="10").pk, goods["bottle"].variants.get().pk]
+    services.clear_ordered(cart=cart, variant_ids=ordered)
+    body = user_api.get("/api/cart").json()
+    assert [(item["product_name"], item["quantity"]) for item in body["items"]] == [
+        ("Plain Tee", 3)
+    ]
+    assert Cart.objects.get(pk=cart.pk).points_to_redeem == 0
