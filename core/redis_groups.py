@@ -6,8 +6,8 @@ per send) and costs four commands through redis-py's asyncio client: trim the gr
 members, trim each member's queue, push. Here the same writes, in the same keys and format
 (the layer's serializer, capacities and expiries), take one script call when the group has no
 members (a shopper with no socket open) and two when it has: members are read first because
-each member's message names its channel. An order's three sends cost about a tenth of the
-CPU they did (docs/PERFORMANCE.md).
+each member's message names its channel. An order's three sends cost about a third of the
+instructions they did (docs/PERFORMANCE.md).
 """
 
 import time
