@@ -61,20 +61,22 @@ def insert_or_ignore(obj: models.Model) -> None:
     """``bulk_create([obj], ignore_conflicts=True)``: INSERT ``obj`` unless a row with one of
     its unique values exists, with the statement built once per model (and prepared on
     PostgreSQL) rather than by the ORM each time. ``obj`` gets no primary key."""
-    model = type(obj)
+    sql, fields = _insert_or_ignore(type(obj))
     with preparing_cursor() as cursor:
-        cursor.execute(_insert_or_ignore_sql(model), insert_params(obj, insert_fields(model)))
+        cursor.execute(sql, insert_params(obj, fields))
 
 
 @functools.cache
-def _insert_or_ignore_sql(model: type[models.Model]) -> str:
+def _insert_or_ignore(model: type[models.Model]) -> tuple[str, list]:
+    """insert_or_ignore's statement for ``model`` and the fields it writes, built once."""
     quote = connection.ops.quote_name
     fields = insert_fields(model)
-    return (
+    sql = (
         f"INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
     )
+    return sql, fields
 
 
 def saved(obj: models.Model, pk) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import APIError
-from core.sql import add_returning, preparing_cursor
+from core.sql import add_returning, preparing_cursor, saved
 from loyalty.models import Coupon, CouponRedemption, LoyaltyAccount, PointsEntry
 from loyalty.rules import POINTS_PER_DOLLAR
 from loyalty.tiers import at_least, next_tier, tier_for
@@ -133,8 +133,8 @@ def _change_points(
             )
             row = cursor.fetchone()
         if row is not None:
-            entry.id, entry.account_id, entry.balance_after = row
-            entry._state.adding, entry._state.db = False, connection.alias  # saved, as create()
+            pk, entry.account_id, entry.balance_after = row
+            saved(entry, pk)  # as create() leaves it
             return entry
     changed = _add_points(user=user, points=points, lifetime=lifetime, floor=floor)
     if changed is None:

@@ -50,33 +50,37 @@ def paying_or_keyed(*, user_id: int, key: str | None, fields: tuple[str, ...]) -
     """The user's orders still being paid for, and the one placed with the Idempotency-Key
     ``key``, with ``fields`` (and the key) loaded: what placing an order asks on every order.
     On PostgreSQL a statement built once (and prepared); the ORM's query elsewhere."""
-    wanted = {"id", "idempotency_key", *fields}
-    # In the model's field order, as from_db() takes the values.
-    names = tuple(f.name for f in Order._meta.concrete_fields if f.name in wanted)
     if connection.vendor != "postgresql":
         matches = Q(status=Order.Status.PENDING_PAYMENT)
         if key:
             matches |= Q(idempotency_key=key)
-        return list(Order.objects.filter(matches, user_id=user_id).order_by().only(*names))
-    with preparing_cursor() as cursor:
-        cursor.execute(
-            _paying_or_keyed_sql(names), [user_id, Order.Status.PENDING_PAYMENT, key or None]
+        return list(
+            Order.objects.filter(matches, user_id=user_id)
+            .order_by()
+            .only("idempotency_key", *fields)
         )
+    sql, attnames = _paying_or_keyed(fields)
+    with preparing_cursor() as cursor:
+        cursor.execute(sql, [user_id, Order.Status.PENDING_PAYMENT, key or None])
         rows = cursor.fetchall()
-    attnames = [Order._meta.get_field(name).attname for name in names]
     return [Order.from_db(connection.alias, attnames, row) for row in rows]
 
 
 @functools.cache
-def _paying_or_keyed_sql(names: tuple[str, ...]) -> str:
+def _paying_or_keyed(fields: tuple[str, ...]) -> tuple[str, list[str]]:
+    """paying_or_keyed's statement (PostgreSQL) and the columns it reads, built once."""
     quote, meta = connection.ops.quote_name, Order._meta
+    wanted = {"id", "idempotency_key", *fields}
+    # In the model's field order, as from_db() takes the values.
+    read = [field for field in meta.concrete_fields if field.name in wanted]
 
     def column(name: str) -> str:
         return quote(meta.get_field(name).column)
 
     # With no key, "= NULL" matches nothing: one statement either way.
-    return (
-        f"SELECT {', '.join(column(name) for name in names)} FROM {quote(meta.db_table)} "
+    sql = (
+        f"SELECT {', '.join(quote(field.column) for field in read)} FROM {quote(meta.db_table)} "
         f"WHERE {column('user')} = %s AND ({column('status')} = %s "
         f"OR {column('idempotency_key')} = %s)"
     )
+    return sql, [field.attname for field in read]

@@ -30,9 +30,10 @@ ADD_TO_CART = 4
 # order (only while it is pending: it locks and checks in one) and INSERT history, one
 # statement on PostgreSQL; points (on PostgreSQL the balance and its ledger row in one
 # statement; elsewhere UPDATE ... RETURNING, then INSERT); DELETE cart items (no UPDATE of the
-# cart: no coupon or points to take off); INSERT the confirmation mail into the outbox (it is drawn and sent by a worker). Two
-# SAVEPOINT and RELEASE pairs. Nothing is read back for the answer. (The mail's content type
-# is read once per process, then cached: warmed first, whatever ran before.)
+# cart: no coupon or points to take off); INSERT the confirmation mail into the outbox (it is
+# drawn and sent by a worker). Two SAVEPOINT and RELEASE pairs. Nothing is read back for the
+# answer. (The mail's content type is read once per process, then cached: warmed first,
+# whatever ran before.)
 PLACE_ORDER = {"postgresql": 17, "sqlite": 26}
 
 
