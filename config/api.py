@@ -1,9 +1,12 @@
 """The REST API's URLs: the schema and its docs, then each app's api.py: its plain routes
 (``urlpatterns``) and its viewsets on the one DRF router (``register(router)``)."""
 
+import re
+
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import include, re_path
+from django.urls import URLResolver, re_path
+from django.urls.resolvers import RegexPattern
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -67,6 +70,39 @@ for app_api in APP_APIS:
         app_api.register(router)
 
 
+FIRST_SEGMENT = re.compile(r"\^([\w-]+)")
+
+
+def by_first_segment(patterns: list) -> list:
+    """``patterns`` behind one check of the path's first segment (a lookahead, which reverse()
+    ignores), those that begin with no plain segment (the router's root) as they are. Django
+    tries patterns in order: without it a request for the orders' route tried some 50 others
+    first, a fifth of a millisecond."""
+    segments, others = set(), []
+    for pattern in patterns:
+        found = FIRST_SEGMENT.match(str(pattern.pattern))
+        if found:
+            segments.add(found.group(1))
+        else:
+            others.append(pattern)
+    guarded = [p for p in patterns if p not in others]
+    if not guarded:
+        return others
+    return [*others, URLResolver(FirstSegmentIn(sorted(segments)), guarded)]
+
+
+class FirstSegmentIn(RegexPattern):
+    """Matches, consuming nothing, a path whose first segment is one of ``segments``. Shown as
+    "^" (str()), as the plain prefix it stands in for: the schema generators build the API's
+    paths from each pattern's str()."""
+
+    def __init__(self, segments: list[str]):
+        super().__init__(rf"^(?=(?:{'|'.join(segments)})(?:[/.]|$))")
+
+    def __str__(self) -> str:
+        return "^"
+
+
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
@@ -95,7 +131,7 @@ urlpatterns = [
         name="redoc",
     ),
     # The router's before the apps' own: no path matches both, and it holds the catalog's reads.
-    *router.urls,
-    *(re_path(r"^", include(app_api.urlpatterns)) for app_api in APP_APIS),
+    *by_first_segment(router.urls),
+    *(pattern for app_api in APP_APIS for pattern in by_first_segment(app_api.urlpatterns)),
     re_path(r"^(?P<rest>.+)$", unknown_endpoint),
 ]
