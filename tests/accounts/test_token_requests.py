@@ -2,9 +2,13 @@
 user row read), yet revoked tokens, deactivated or deleted accounts and shoppers on staff
 endpoints are still refused."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.authentication import user_from_token
 from tests.catalog import builders
@@ -92,3 +96,26 @@ def test_a_deleted_accounts_token_is_refused(user, user_api, lamp):
     response = add_lamp(user_api, lamp)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "user_inactive"
+
+
+def test_a_token_is_refused_once_it_expires_though_it_was_accepted_before(user, lamp):
+    client = bearer_client(user)
+    short = AccessToken(client.tokens["access"])
+    short.set_exp(lifetime=timedelta(seconds=1))  # re-signed: good for one second
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {short}")
+    assert add_lamp(client, lamp).status_code == 201  # verified, and remembered by this process
+    time.sleep(1.1)
+    response = add_lamp(client, lamp)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+
+
+def test_a_tampered_token_is_refused_though_the_real_one_was_accepted(user, lamp):
+    client = bearer_client(user)
+    assert add_lamp(client, lamp).status_code == 201
+    header, payload, signature = client.tokens["access"].split(".")
+    forged = ".".join(
+        [header, payload, signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")]
+    )
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
+    assert add_lamp(client, lamp).status_code == 401
