@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cart.models import MAX_QUANTITY
 from cart.pricing import money_text
+from core.web import FlatBody
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -108,14 +109,14 @@ def cart_body(priced) -> dict:
     }
 
 
-class AddItemSerializer(serializers.Serializer):
+class AddItemSerializer(FlatBody):
     product_id = serializers.IntegerField(min_value=1)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, default=1)
     color = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     size = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class QuantitySerializer(serializers.Serializer):
+class QuantitySerializer(FlatBody):
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
 
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from cart.pricing import money_text
 from cart.serializers import TotalsSerializer
+from core.web import FlatBody
 from orders.models import Order, Return
 
 
@@ -136,7 +137,7 @@ def order_body(order: Order) -> dict:
     }
 
 
-class PlaceOrderSerializer(serializers.Serializer):
+class PlaceOrderSerializer(FlatBody):
     address_id = serializers.IntegerField(min_value=1)
     payment_method_id = serializers.IntegerField(min_value=1)
     checkout_id = serializers.UUIDField(required=False, allow_null=True)
