@@ -19,7 +19,8 @@ _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 def request_id_for(request) -> str:
     """The client's X-Request-ID when it is safe to echo, else a new one."""
-    sent = request.headers.get(REQUEST_ID_HEADER, "")
+    # From META: request.headers builds a dict of every header first, for this one.
+    sent = request.META.get("HTTP_X_REQUEST_ID", "")
     return sent if _CLIENT_REQUEST_ID.match(sent) else uuid.uuid4().hex
 
 
