@@ -1,7 +1,9 @@
 """Statements the ORM can't write in one round trip, and reads compiled once (ForIds)."""
 
 import functools
+import itertools
 import json
+import re
 from dataclasses import dataclass
 
 from django.db import connection, models
@@ -193,6 +195,34 @@ def preparing_cursor():
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)
+
+
+def numbered(sql: str) -> str:
+    """``sql`` (PostgreSQL) with its %s placeholders as $1, $2, ...: for numbered_cursor()."""
+    count = itertools.count(1)
+    return re.sub(r"%s", lambda _: f"${next(count)}", sql)
+
+
+def numbered_cursor():
+    """preparing_cursor() for SQL whose placeholders are numbered already (numbered()). psycopg
+    turns %s into $n itself, and keeps what it made only for statements of up to 50
+    parameters: an order's insert (insert_placed: 53 and up) was converted again each time,
+    a quarter of a millisecond."""
+    connection.ensure_connection()
+    cursor = _numbered_cursor_class()(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
+@functools.cache
+def _numbered_cursor_class():
+    """psycopg's RawCursor as Django makes its own cursors (callproc); made on first use, as
+    the PostgreSQL backend is imported only when it is the database."""
+    from django.db.backends.postgresql.base import CursorMixin
+    from psycopg import RawCursor
+
+    return type("NumberedCursor", (CursorMixin, RawCursor), {})
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,14 @@ import functools
 from django.db import connection
 
 from catalog import stock
-from core.sql import insert_fields, insert_params, preparing_cursor, saved
+from core.sql import (
+    insert_fields,
+    insert_params,
+    numbered,
+    numbered_cursor,
+    preparing_cursor,
+    saved,
+)
 from orders.models import Allocation, Order, OrderItem, StatusChange
 
 
@@ -45,7 +52,7 @@ def insert_placed(
     for allocation in allocations:
         params += [allocation.variant_id, allocation.location_id, allocation.quantity]
     params += insert_params(history, _fields(StatusChange))
-    with preparing_cursor() as cursor:
+    with numbered_cursor() as cursor:
         cursor.execute(_placed_sql(len(items), len(allocations)), params)
         rows = cursor.fetchall()
     item_by_variant = {item.variant_id: item for item in items}
@@ -98,7 +105,8 @@ def _fields(model) -> list:
 
 @functools.cache
 def _placed_sql(item_count: int, allocation_count: int) -> str:
-    """insert_placed's statement for that many items and allocations (PostgreSQL), built once.
+    """insert_placed's statement for that many items and allocations (PostgreSQL), built once,
+    its placeholders numbered (numbered_cursor).
     The items' and the history's values are cast to their columns' types: in a SELECT, unlike
     in INSERT ... VALUES, a parameter whose type the driver leaves open (a None) would be text."""
     quote = connection.ops.quote_name
@@ -147,7 +155,7 @@ def _placed_sql(item_count: int, allocation_count: int) -> str:
         f"{columns(StatusChange)}) SELECT new_order.id, v.* FROM new_order, "
         f"(VALUES {rows(StatusChange, 1)}) AS v RETURNING {history_id} AS id)"
     )
-    return (
+    return numbered(
         f"WITH {', '.join(ctes)} "
         f"SELECT {_ORDER}, id, NULL::bigint FROM new_order "
         f"UNION ALL SELECT {_ITEM}, id, variant_id FROM items "

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import F
 
 from catalog.models import Product, ProductVariant
-from core.sql import ForIds, insert_or_ignore
+from core.sql import ForIds, insert_or_ignore, numbered, numbered_cursor
 from tests.catalog import builders
 from tests.conftest import full_mode_only
 
@@ -104,3 +104,20 @@ def test_insert_or_ignore_writes_a_row_once_with_its_json_and_defaults(user):
     saved = Email.objects.get(key="welcome:user:1")
     assert (saved.data, saved.status, saved.attempts) == ({"n": [1, "é"]}, "queued", 0)
     assert saved.created_at == first.created_at and Email.objects.count() == 1
+
+
+@full_mode_only
+def test_a_numbered_statement_of_many_parameters_runs_counted_and_is_prepared(
+    django_assert_num_queries,
+):
+    values = list(range(1, 61))  # past the 50 parameters whose conversion psycopg keeps
+    sql = numbered(f"SELECT {' + '.join(['%s::integer'] * len(values))} AS total")
+    assert sql.startswith("SELECT $1::integer + $2::integer") and "%s" not in sql
+    for _ in range(6):
+        with django_assert_num_queries(1), numbered_cursor() as cursor:
+            cursor.execute(sql, values)
+            assert cursor.fetchone() == (sum(values),)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert sql in prepared
