@@ -41,9 +41,12 @@ class APIRootView(routers.APIRootView):
 
 
 class Router(routers.DefaultRouter):
-    """Paths answer with and without a trailing slash."""
+    """Paths answer with and without a trailing slash. No format-suffix twins (products.json):
+    the API speaks JSON (?format=api shows the browsable page), and the cached reads took the
+    suffix for an error."""
 
     APIRootView = APIRootView
+    include_format_suffixes = False
 
     def __init__(self):
         super().__init__()

@@ -31,6 +31,21 @@ def test_malformed_id_is_a_404_not_a_500(client):
     assert_envelope(client.get("/api/test/widgets/abc"), status=404, code="not_found")
 
 
+@pytest.mark.urls("config.urls")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/products.json",
+        "/api/products/1.json",
+        "/api/products/search.json?q=shoe",
+        "/api/brands.json",
+    ],
+)
+def test_a_format_suffix_is_a_404_envelope_not_a_500(client, path):
+    assert_envelope(client.get(path), status=404, code="not_found")
+    assert client.get("/api/products?format=json")["Content-Type"] == "application/json"
+
+
 def test_wrong_method_is_a_405_envelope(client):
     error = assert_envelope(client.get("/api/test/widgets"), status=405, code="method_not_allowed")
     assert "GET" in error["message"]
