@@ -1,4 +1,4 @@
-"""Instructions per order round, counted by callgrind: python -m bench.instructions [-n 50]
+"""Instructions per bench round, counted by callgrind: python -m bench.instructions [-n 50] [--cart]
 
 This machine's speed moves by up to half from one minute to the next, so two load runs of the
 same code can differ by more than a change does; an instruction count does not move. This runs
@@ -6,7 +6,8 @@ same code can differ by more than a change does; an instruction count does not m
 database) under valgrind's callgrind twice, with WARM and WARM + n rounds, and divides the
 difference by n: what a round costs the Django process, its setup left out. The work of
 PostgreSQL and Redis is not in it. Needs valgrind; seed the bench database and its shoppers
-first (`python -m bench --only orders`). About a minute per 10 rounds.
+first (`python -m bench --only orders`). About a minute per 10 rounds. With --cart, the rounds
+are `python -m bench.cartspots`'s: a cart add and the line's removal.
 """
 
 import argparse
@@ -22,8 +23,9 @@ WARM = 10  # rounds in the first count, which the second's extra rounds are meas
 COLLECTED = re.compile(r"Collected : (\d+)")
 
 
-def count(rounds: int, extra: list[str]) -> int:
-    """Instructions of one `bench.orderspots` process placing ``rounds`` orders."""
+def count(module: str, rounds: int, extra: list[str]) -> int:
+    """Instructions of one ``module`` process (bench.orderspots or bench.cartspots) running
+    ``rounds`` rounds."""
     with tempfile.TemporaryDirectory() as workdir:
         done = subprocess.run(
             [
@@ -32,7 +34,7 @@ def count(rounds: int, extra: list[str]) -> int:
                 f"--callgrind-out-file={workdir}/callgrind.out",
                 sys.executable,
                 "-m",
-                "bench.orderspots",
+                module,
                 "-n",
                 str(rounds),
                 *extra,
@@ -44,9 +46,7 @@ def count(rounds: int, extra: list[str]) -> int:
         )
     found = COLLECTED.findall(done.stderr)
     if done.returncode != 0 or not found:
-        sys.exit(
-            f"bench.orderspots under valgrind failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
-        )
+        sys.exit(f"{module} under valgrind failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     return int(found[-1])
 
 
@@ -62,12 +62,19 @@ def main() -> None:
         action="store_true",
         help="passed to bench.orderspots: the channel-layer sends after commit become no-ops",
     )
+    p.add_argument(
+        "--cart", action="store_true", help="rounds of a cart add and its removal instead"
+    )
     args = p.parse_args()
-    extra = ["--without-broadcasts"] if args.without_broadcasts else []
-    warm, measured = count(WARM, extra), count(WARM + args.n, extra)
+    if args.cart:
+        module, what, extra = "bench.cartspots", "a cart add and its removal", []
+    else:
+        module, what = "bench.orderspots", "an add and an order"
+        extra = ["--without-broadcasts"] if args.without_broadcasts else []
+    warm, measured = count(module, WARM, extra), count(module, WARM + args.n, extra)
     per_round = (measured - warm) / args.n
     print(
-        f"{per_round / 1e6:.2f} million instructions per round (an add and an order) in the "
+        f"{per_round / 1e6:.2f} million instructions per round ({what}) in the "
         f"Django process: {measured:,} with {WARM + args.n} rounds less {warm:,} with {WARM}, "
         f"over {args.n}"
     )
