@@ -32,10 +32,6 @@ class ChatConsumer(InventoryStream, LiveConsumer):
                 await self.close(code=FORBIDDEN)
                 return
             self.agent = build_agent(user)
-            # The offline brain's classifier and the catalog's words, ready before the first
-            # message (trained and read once a process, seconds on a large catalog).
-            await asyncio.get_running_loop().run_in_executor(None, understanding.classifier)
-            await database_sync_to_async(lexicon.current)()
         await super().connect()
 
     async def on_connected(self):
@@ -45,6 +41,11 @@ class ChatConsumer(InventoryStream, LiveConsumer):
             session_id=self.session.session_id,
             history=await database_sync_to_async(services.history)(self.session),
         )
+        # The offline brain's classifier and the catalog's words, ready before the first message
+        # is read: built once a process, which takes seconds. After the handshake, which daphne
+        # aborts when it is not answered within 5 s.
+        await asyncio.get_running_loop().run_in_executor(None, understanding.classifier)
+        await database_sync_to_async(lexicon.current)()
 
     async def handle(self, content: dict):
         message = content.get("message")

@@ -1,5 +1,6 @@
 """The chat socket as API.md has it, and the agent shopping through real tools."""
 
+import asyncio
 import functools
 import time
 
@@ -95,6 +96,34 @@ async def test_connect_says_hello_with_the_history(token, shop):
         ("assistant", "Here is 1:\n"),
     ]
     await again.disconnect()
+
+
+async def test_the_socket_opens_at_once_while_the_assistant_is_still_being_built(
+    token, shop, monkeypatch
+):
+    """The first chat of a process builds the assistant's classifier, which takes seconds; the
+    handshake must not wait for it (daphne drops a handshake unanswered after 5 s). The first
+    message is answered once it is built."""
+    import threading
+
+    from chat import understanding
+
+    built = await asyncio.get_running_loop().run_in_executor(None, understanding.classifier)
+    ready = threading.Event()
+    monkeypatch.setattr(understanding, "_model", None)
+    monkeypatch.setattr(understanding, "train", lambda: (ready.wait(10), built)[1])
+
+    client = chat("first", token)
+    try:
+        assert (await client.connect(timeout=2))[0]
+        assert (await client.receive_json_from(timeout=2))["type"] == "system"
+        await client.send_json_to({"message": "nike shoes"})
+        assert await client.receive_nothing(timeout=0.3)  # still being built
+        ready.set()
+        assert (await receive_until(client, "assistant"))[-1]["content"].startswith("Here is 1")
+    finally:
+        ready.set()
+        await client.disconnect()
 
 
 async def test_each_step_is_sent_as_it_happens_not_with_the_answer(token, shop, monkeypatch):
