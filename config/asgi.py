@@ -22,12 +22,15 @@ from channels.security.websocket import AllowedHostsOriginValidator
 
 from chat.understanding import classifier
 from config.routing import websocket_urlpatterns
+from core.fanout import KeepServerSend
 from core.socket_auth import SocketAuthStack
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(SocketAuthStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            KeepServerSend(SocketAuthStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )
 

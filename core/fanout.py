@@ -27,6 +27,10 @@ log = structlog.get_logger(__name__)
 RENEW_EVERY_SECONDS = 3600.0
 # After a failed receive (Redis restarting), wait this long, then join again and go on.
 RETRY_AFTER_SECONDS = 1.0
+# Frames handed to the server between two turns of the event loop: the server writes a socket's
+# frame out only when the loop turns, so with no turn the first of 8,000 sockets would wait for
+# the last one's frame to be queued; a turn every so often lets the first clients read meanwhile.
+WRITE_OUT_EVERY = 256
 
 
 class GroupFanout:
@@ -95,15 +99,31 @@ class GroupFanout:
         if event.get("type") != RELAY:
             return
         frame = event["frame"]
-        text = json.dumps(frame)
+        message = {"type": "websocket.send", "text": json.dumps(frame)}  # the same for every socket
         with timed_fanout(self.group):
-            for consumer in list(self.sockets):
+            for count, consumer in enumerate(list(self.sockets), 1):
                 if consumer.wants(self.group, frame):
                     try:
-                        await consumer.send(text_data=text)
+                        await consumer.scope.get(SERVER_SEND, consumer.base_send)(message)
                     except Exception:
                         log.exception("fanout_send_failed", group=self.group)
+                if count % WRITE_OUT_EVERY == 0:
+                    await asyncio.sleep(0)
 
+
+class KeepServerSend:
+    """Keeps the server's own ASGI send in the scope (SERVER_SEND), for deliver(): the frame goes
+    straight to it, past the consumer's send and the session middleware's wrapper, which do
+    nothing for a socket's frame but cost several calls for each of thousands of sockets."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        return await self.inner({**scope, SERVER_SEND: send}, receive, send)
+
+
+SERVER_SEND = "shop.server_send"
 
 _current: dict[str, GroupFanout] = {}
 

@@ -13,6 +13,7 @@ from catalog import stock
 from catalog.broadcast import INVENTORY_GROUP
 from config.asgi import application
 from core import fanout
+from core.realtime import relay
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -55,6 +56,26 @@ async def test_one_group_member_serves_every_socket_of_the_process(goods):
     for socket in sockets:
         await socket.disconnect()
     assert len(process.sockets) == 0
+
+
+async def test_a_broadcast_lets_the_server_write_out_as_it_goes(monkeypatch):
+    """The server writes a frame out only when the event loop turns: a broadcast turns it every
+    WRITE_OUT_EVERY sockets, so the first sockets' frames leave before the last are handed over."""
+    monkeypatch.setattr(fanout, "WRITE_OUT_EVERY", 2)
+    sockets = await connected(5)
+    process = await fanout.group_fanout(INVENTORY_GROUP)
+    handed_over_at_first_turn = []
+
+    async def first_turn():
+        handed_over_at_first_turn.append(sum(not s.output_queue.empty() for s in sockets))
+
+    asyncio.get_running_loop().create_task(first_turn())
+    await process.deliver(relay({"type": "stock", "product_id": 1, "stock": 3}))
+    assert handed_over_at_first_turn == [2]
+    frames = [await socket.receive_json_from(timeout=3) for socket in sockets]
+    assert frames == [{"type": "stock", "product_id": 1, "stock": 3}] * 5
+    for socket in sockets:
+        await socket.disconnect()
 
 
 async def test_each_socket_keeps_its_own_subscription(goods):
