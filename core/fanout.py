@@ -3,10 +3,10 @@ sockets.
 
 For each group a socket streams (LiveConsumer.streams), the process joins it with one channel
 of its own (lazily, on its first socket) and one receive loop; each event's frame is encoded
-once and the same text goes to every registered socket that ``wants`` it. A channel-layer
-receive per socket instead cost about 0.4 ms of CPU per recipient and left enough tasks and
-futures behind to set off a full garbage collection with most broadcasts
-(docs/PERFORMANCE.md). With the Redis layer every process holds such a subscription, so every
+once and the same text goes to every registered socket that ``wants`` it, straight to the
+server's send. A channel-layer receive per socket instead cost about 0.4 ms of CPU per
+recipient and left enough tasks and futures behind to set off a full garbage collection with
+most broadcasts (docs/PERFORMANCE.md). With the Redis layer every process holds such a subscription, so every
 socket on every process still gets every event.
 """
 
@@ -31,6 +31,8 @@ RETRY_AFTER_SECONDS = 1.0
 # frame out only when the loop turns, so with no turn the first of 8,000 sockets would wait for
 # the last one's frame to be queued; a turn every so often lets the first clients read meanwhile.
 WRITE_OUT_EVERY = 256
+# Where KeepServerSend puts the server's own ASGI send in a socket's scope.
+SERVER_SEND = "shop.server_send"
 
 
 class GroupFanout:
@@ -122,8 +124,6 @@ class KeepServerSend:
     async def __call__(self, scope, receive, send):
         return await self.inner({**scope, SERVER_SEND: send}, receive, send)
 
-
-SERVER_SEND = "shop.server_send"
 
 _current: dict[str, GroupFanout] = {}
 
