@@ -6,8 +6,8 @@ of its own (lazily, on its first socket) and one receive loop; each event's fram
 once and the same text goes to every registered socket that ``wants`` it, straight to the
 server's send. A channel-layer receive per socket instead cost about 0.4 ms of CPU per
 recipient and left enough tasks and futures behind to set off a full garbage collection with
-most broadcasts (docs/PERFORMANCE.md). With the Redis layer every process holds such a subscription, so every
-socket on every process still gets every event.
+most broadcasts (docs/PERFORMANCE.md). With the Redis layer every process holds such a
+subscription, so every socket on every process still gets every event.
 """
 
 import asyncio
